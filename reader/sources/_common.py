@@ -1,0 +1,168 @@
+"""Helpers shared by the format modules: dates, XML and JSON loading, papers."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import orjson
+
+from reader.errors import FormatError, ReaderError
+from reader.ids import title_key
+from reader.models import Paper
+from reader.text import clean_text, clean_title, strip_terminal_control
+
+EXPECTED_FORMATS = (
+    "expected HF Daily Papers JSON, an HF paper JSON, arXiv Atom or RSS, BibTeX, "
+    "or text copied from huggingface.co/papers"
+)
+
+_WITHDRAWN = re.compile(
+    r"\b(?:this|the) (?:paper|article|submission|manuscript|preprint|work)"
+    r" (?:has been|was|is being|is) withdrawn\b|\bwithdrawn by the authors?\b",
+    re.IGNORECASE,
+)
+_XML_DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class ArxivApiError(ReaderError):
+    """An error the arXiv API reported inside an Atom feed (HTTP 400 bodies)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, title="arXiv API error")
+
+
+def utc_date(timestamp: str | None) -> str | None:
+    """Return the UTC calendar day of an ISO 8601 timestamp as YYYY-MM-DD."""
+    if not timestamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(timestamp.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.date().isoformat()
+
+
+def rfc822_date(value: str | None) -> str | None:
+    """Return the day of an RFC 822 date (RSS) in its own time zone."""
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value.strip()).date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def is_withdrawn(*texts: str | None) -> bool:
+    return any(text and _WITHDRAWN.search(text) for text in texts)
+
+
+def parse_xml(text: str, origin: str) -> ET.Element:
+    """Parse XML, rejecting DTDs so that no entity expansion can happen."""
+    if _XML_DECLARATIONS.search(text):
+        raise FormatError(
+            f"{origin} contains a DOCTYPE or ENTITY declaration, which arXiv feeds never "
+            "have. It was rejected to avoid entity expansion. Download the feed again."
+        )
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as error:
+        line, column = error.position
+        raise FormatError(
+            f"{origin} is not valid XML (line {line}, column {column + 1}): the file may be "
+            "truncated or damaged. Download it again."
+        ) from None
+
+
+def load_json(text: str, origin: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise FormatError(
+            f"{origin} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg}): the file may be truncated or damaged. Download it again."
+        ) from None
+
+
+def make_paper(
+    key: str | None,
+    title: str | None,
+    source: str,
+    *,
+    abstract: str | None = None,
+    entities: bool = True,
+    **fields: Any,
+) -> Paper:
+    """Build a Paper with display text, keeping the raw text when it differs.
+
+    ``key`` may be None for papers without an arXiv id; the title key is used
+    then. ``entities=False`` is for text an XML parser has already unescaped.
+    """
+    raw_title = title or ""
+    display_title = clean_title(raw_title, entities=entities)
+    raw_abstract = abstract or ""
+    display_abstract = clean_text(raw_abstract, entities=entities)
+    authors = fields.pop("authors", None) or []
+    paper = Paper(
+        key=key or title_key(display_title),
+        title=display_title,
+        authors=authors,
+        author_count=fields.pop("author_count", None) or len(authors),
+        abstract=display_abstract,
+        sources=[source],
+        **fields,
+    )
+    if display_title != raw_title:
+        paper.title_raw = raw_title
+    if display_abstract != raw_abstract:
+        paper.abstract_raw = raw_abstract
+    if not paper.withdrawn:
+        paper.withdrawn = is_withdrawn(paper.comment, display_abstract)
+    return paper
+
+
+def merge_duplicates(papers: list[Paper]) -> list[Paper]:
+    """Merge papers with the same key, keeping the order of first appearance."""
+    by_key: dict[str, Paper] = {}
+    for paper in papers:
+        seen = by_key.get(paper.key)
+        if seen is None:
+            by_key[paper.key] = paper
+        else:
+            seen.merge(paper)
+    return list(by_key.values())
+
+
+def author_name(raw: str) -> str:
+    """Return one author's display name, with control characters and wraps removed."""
+    return clean_title(raw)
+
+
+_NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd)\.?$", re.IGNORECASE)
+_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
+
+
+def split_author_list(text: str) -> list[str]:
+    """Split "A, B, and C" or "A and B" into names, keeping suffixes like "Jr."."""
+    names: list[str] = []
+    for part in _AUTHOR_SEPARATOR.split(text.strip()):
+        part = part.strip()
+        if not part:
+            continue
+        if names and _NAME_SUFFIX.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        else:
+            names.append(author_name(part))
+    return names
+
+
+def plain_field(value: str | None) -> str | None:
+    """Return a metadata field (DOI, comment) as one line without control characters."""
+    if value is None:
+        return None
+    return " ".join(strip_terminal_control(value).split()) or None
