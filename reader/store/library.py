@@ -193,8 +193,13 @@ def _parse_papers(path: Path) -> Callable[[dict], _PaperTable]:
         for doc_id, document in data.get(PAPERS_TABLE, {}).items():
             try:
                 number = int(doc_id)
-                paper = paper_from_document(document)
-            except (TypeError, ValueError) as error:
+                paper = Paper(**document)
+                if type(paper.key) is not str or not paper.key or type(paper.title) is not str:
+                    raise ValueError("the key or title is not a string")
+            except TypeError:
+                # Unknown fields (from a newer version) or missing ones.
+                paper = _paper_from_odd_document(path, doc_id, document)
+            except ValueError as error:
                 raise CorruptFileError(path, f"paper document {doc_id} is invalid: {error}") from None
             existing = papers.get(paper.key)
             if existing is not None:
@@ -205,6 +210,13 @@ def _parse_papers(path: Path) -> Callable[[dict], _PaperTable]:
         return _PaperTable(papers, doc_ids)
 
     return parse
+
+
+def _paper_from_odd_document(path: Path, doc_id: str, document: Any) -> Paper:
+    try:
+        return paper_from_document(document)
+    except (TypeError, ValueError) as error:
+        raise CorruptFileError(path, f"paper document {doc_id} is invalid: {error}") from None
 
 
 def _parse_states(path: Path) -> Callable[[dict], _StateTable]:

@@ -43,6 +43,8 @@ def paper_from_document(document: dict[str, Any]) -> Paper:
 
     Raises TypeError or ValueError for a document that is not a paper.
     """
+    if not isinstance(document, dict):
+        raise TypeError(f"expected a JSON object, found {type(document).__name__}")
     try:
         paper = Paper(**document)
     except TypeError:
