@@ -27,12 +27,12 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-# Anything that needs the slow path. Text without these characters is
-# returned as it is (after stripping), which is the common case for HF data.
-_NEEDS_WORK = re.compile(
-    "[\\\\$&{}~\n\r\t\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-    "|  |--|``|''"
-)
+# Printable text (no newline, tab, control, bidi or separator character)
+# without these substrings is returned as it is after stripping, which is
+# the common case for HF data. str.isprintable and ``in`` run in C, about
+# ten times faster than a regular expression search.
+_NEEDS_WORK = ("\\", "$", "&", "{", "}", "~", "  ", "--", "``", "''")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # Terminal control: CSI (ESC [ … final byte), OSC (ESC ] … BEL or ST), the
 # DCS/SOS/PM/APC strings, other two-byte ESC sequences, their 8-bit C1 forms,
@@ -81,7 +81,7 @@ def clean_text(raw: str | None, *, entities: bool = True) -> str:
     """
     if not raw:
         return ""
-    if _NEEDS_WORK.search(raw) is None:
+    if raw.isprintable() and not any(marker in raw for marker in _NEEDS_WORK):
         return raw.strip()
     return _clean(raw, entities)
 
@@ -102,7 +102,9 @@ def strip_terminal_control(text: str) -> str:
 def _clean(raw: str, entities: bool) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n")
-    text = _TERMINAL_CONTROL.sub("", text).replace("\t", " ")
+    if _CONTROL.search(text):
+        text = _TERMINAL_CONTROL.sub("", text)
+    text = text.replace("\t", " ")
     if entities and "&" in text:
         text = _ENTITY.sub(_decode_entity, text)
     paragraphs = []
