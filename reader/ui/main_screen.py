@@ -1,0 +1,615 @@
+"""The main screen: sidebar | paper list | abstract pane, with a header, a search line and a footer.
+
+The screen owns every side effect of a key press: it calls the Library
+setters (which write to disk before returning), then updates the in-memory
+catalog and the widgets. Widgets only post messages up.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import webbrowser
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from reader.config import Config
+from reader.errors import ReaderError
+from reader.models import PaperState
+from reader.paths import Paths
+from reader.store import Library
+from reader.topics import Taxonomy, assign_topics
+from reader.ui.bindings import screen_bindings
+from reader.ui.catalog import ALL, SORT_LABELS, SORT_ORDERS, Catalog, Selection, paper_date
+from reader.ui.search import filter_keys
+from reader.ui.widgets.abstract_pane import AbstractPane
+from reader.ui.widgets.header import HeaderBar
+from reader.ui.widgets.paper_list import PaperList
+from reader.ui.widgets.sidebar import Sidebar
+
+log = logging.getLogger(__name__)
+
+SIDEBAR_MIN_WIDTH = 100
+"""Terminal width below which the sidebar hides itself (the user can still show it)."""
+STACK_BELOW_WIDTH = 60
+"""Terminal width below which the abstract pane goes under the list instead of beside it."""
+SYNC_SEARCH_LIMIT = 20_000
+"""Views with more papers than this are searched in a thread so typing never stalls."""
+SEARCH_DELAY = 0.12
+"""Seconds of typing pause before a large view is searched."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(method: F) -> F:
+    """Turn errors raised by an action into a notification and a log entry.
+
+    ReaderError and OSError carry a message a user can act on; anything else
+    is a bug, logged with its traceback and shown as an error notification.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: MainScreen, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except ReaderError as error:
+            log.warning("%s: %s", error.title, error.message)
+            self.notify(error.message, title=error.title, severity="error", markup=False)
+        except OSError as error:
+            log.warning("Disk error in %s: %s", method.__name__, error)
+            self.notify(f"{error}. The change was not saved.", title="Disk error", severity="error", markup=False)
+        except Exception as error:
+            log.exception("Unexpected error in %s", method.__name__)
+            self.notify(
+                f"{type(error).__name__}: {error}. Details are in the log file.",
+                title="Unexpected error",
+                severity="error",
+                markup=False,
+            )
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class MainScreen(Screen):
+    """The reader's only full screen."""
+
+    BINDINGS = [
+        *screen_bindings(),
+        Binding("escape", "clear_search", "Clear the search", show=False, id="clear_search"),
+    ]
+
+    def __init__(self, library: Library, config: Config, paths: Paths, taxonomy: Taxonomy) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self.paths = paths
+        self.taxonomy = taxonomy
+        self.catalog = Catalog(library.papers(), library.states())
+        self.order = config.sort if config.sort in SORT_ORDERS else "listed"
+        self.selection: Selection = ALL
+        self.search_query = ""
+        self._view_keys: list[str] = []
+        """Keys of the current sidebar selection before the search filter."""
+        self._read_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._undo_keys: list[str] = []
+        self._sidebar_wanted = config.show_sidebar
+        self._sidebar_forced = False
+        self._reloading = False
+
+    # Layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        with Horizontal(id="panes"):
+            yield Sidebar(self.catalog, self.config.searches, id="sidebar")
+            yield PaperList(self.catalog, id="paper-list")
+            yield AbstractPane(id="abstract")
+        yield Input(placeholder="Search titles, authors and abstracts (Esc clears)", id="search")
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#paper-list", PaperList)
+
+    @property
+    def abstract(self) -> AbstractPane:
+        return self.query_one("#abstract", AbstractPane)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
+
+    def on_mount(self) -> None:
+        self.search_input.display = False
+        self._apply_layout()
+        self._show_view(keep_key=None)
+        self.paper_list.focus()
+        self._assign_topics()
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        width = self.size.width
+        self.set_class(width < STACK_BELOW_WIDTH, "-stacked")
+        visible = self._sidebar_wanted and (width >= SIDEBAR_MIN_WIDTH or self._sidebar_forced)
+        self.sidebar.display = visible
+
+    # Showing papers -------------------------------------------------------------
+
+    def _show_view(self, keep_key: str | None) -> None:
+        """Recompute the listed keys from the selection, sort order and search query."""
+        self._view_keys = self._selection_keys()
+        keys = self._view_keys
+        if self.search_query:
+            keys = filter_keys(self.search_query, keys, self.catalog.papers) or []
+        self._set_rows(keys, keep_key)
+
+    def _selection_keys(self) -> list[str]:
+        if self.selection.kind == "search":
+            base = self.catalog.sorted_keys(self.order)
+            return filter_keys(self.selection.value, base, self.catalog.papers) or []
+        return self.catalog.keys_for(self.selection, self.order)
+
+    def _set_rows(self, keys: list[str], keep_key: str | None) -> None:
+        self.paper_list.set_rows(keys, keep_key=keep_key, sort_order=self.order)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        label = self.selection.label
+        if self.selection.kind == "search":
+            label = next((name for name, query in self.config.searches.items() if query == self.selection.value), label)
+        self.query_one(HeaderBar).show(
+            label,
+            len(self.paper_list.keys),
+            len(self.catalog),
+            self.catalog.unread_count,
+            self.order,
+            self.search_query,
+        )
+
+    def _show_abstract(self, key: str | None, scroll_home: bool = True) -> None:
+        paper = self.catalog.papers.get(key) if key else None
+        state = self.library.states().get(key) if key else None
+        topics = (self.catalog.topics or {}).get(key, ()) if key else ()
+        self.abstract.show(paper, state, self.taxonomy, topics, scroll_home=scroll_home)
+
+    @on(PaperList.Highlighted)
+    @guarded
+    def _on_highlighted(self, event: PaperList.Highlighted) -> None:
+        self._show_abstract(event.key)
+        self._start_read_timer(event.key)
+
+    @on(Sidebar.Selected)
+    @guarded
+    def _on_sidebar_selected(self, event: Sidebar.Selected) -> None:
+        self.selection = event.selection
+        self.sidebar.set_active(event.selection)
+        self._show_view(keep_key=self.paper_list.current_key)
+        self.paper_list.focus()
+
+    # Auto-read -------------------------------------------------------------------
+
+    def _start_read_timer(self, key: str | None) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        seconds = self.config.auto_read_seconds
+        if key is None or seconds <= 0 or key in self.catalog.read:
+            return
+        self._read_timer = self.set_timer(seconds, functools.partial(self._auto_read, key))
+
+    @guarded
+    def _auto_read(self, key: str) -> None:
+        self._read_timer = None
+        if self.paper_list.current_key != key or key in self.catalog.read:
+            return
+        self.library.set_read([key], True)
+        self._after_state_change([key])
+
+    # State changes -----------------------------------------------------------------
+
+    def _after_state_change(self, keys: list[str], show_abstract: bool = False) -> None:
+        """Copy the library's new state of ``keys`` into the catalog and redraw what shows it."""
+        states = self.library.states()
+        for key in keys:
+            self.catalog.update_state(key, states.get(key) or PaperState())
+        self.paper_list.invalidate()
+        self.sidebar.refresh_counts()
+        self._update_header()
+        current = self.paper_list.current_key
+        if show_abstract and current in keys:
+            self._show_abstract(current, scroll_home=False)
+
+    def _current(self) -> str | None:
+        key = self.paper_list.current_key
+        if key is None:
+            self.notify("No paper is selected.", severity="warning", markup=False)
+        return key
+
+    @guarded
+    def action_star(self) -> None:
+        key = self._current()
+        if key is None:
+            return
+        starred = key not in self.catalog.starred
+        self.library.set_starred(key, starred)
+        self._after_state_change([key])
+        self.notify("Starred." if starred else "Star removed.", timeout=1.5, markup=False)
+
+    @guarded
+    def action_toggle_read(self) -> None:
+        key = self._current()
+        if key is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        self.library.set_read([key], key not in self.catalog.read)
+        self._after_state_change([key])
+
+    @guarded
+    def action_mark_all_read(self) -> None:
+        keys = [key for key in self.paper_list.keys if key not in self.catalog.read]
+        if not keys:
+            self.notify("Every paper shown is already read.", markup=False)
+            return
+        self.library.set_read(keys, True)
+        self._undo_keys = keys
+        self._after_state_change(keys)
+        self.notify(f"Marked {len(keys):,} papers read. Press u to undo.", markup=False)
+
+    @guarded
+    def action_undo(self) -> None:
+        keys = self._undo_keys
+        if not keys:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        self.library.set_read(keys, False)
+        self._undo_keys = []
+        self._after_state_change(keys)
+        self.notify(f"Marked {len(keys):,} papers unread again.", markup=False)
+
+    @guarded
+    def action_annotate(self) -> None:
+        from reader.ui.dialogs.note_editor import NoteEditor
+
+        key = self._current()
+        if key is None:
+            return
+        state = self.library.state(key)
+        paper = self.catalog.papers[key]
+        editor = NoteEditor(
+            key, paper.title, state.note, self.paths.drafts_dir, saved_at=state.changed.get("note")
+        )
+        self.app.push_screen(editor, functools.partial(self._note_closed, key, state.note))
+
+    @guarded
+    def _note_closed(self, key: str, before: str, text: str | None) -> None:
+        if text is None or text == before:
+            return
+        self.library.set_note(key, text)
+        self._after_state_change([key], show_abstract=True)
+        self.notify("Note saved." if text.strip() else "Note removed.", timeout=2, markup=False)
+
+    @guarded
+    def action_edit_tags(self) -> None:
+        try:
+            from reader.ui.dialogs.tags_editor import TagsEditor
+        except ImportError:
+            self.notify("The tags editor is not available in this build.", severity="error", markup=False)
+            return
+        key = self._current()
+        if key is None:
+            return
+        state = self.library.state(key)
+        known = sorted(self.catalog.tag_total, key=str.casefold)
+        editor = TagsEditor(self.catalog.papers[key].title, list(state.tags), known)
+        self.app.push_screen(editor, functools.partial(self._tags_closed, key, list(state.tags)))
+
+    @guarded
+    def _tags_closed(self, key: str, before: list[str], tags: list[str] | None) -> None:
+        if tags is None or tags == before:
+            return
+        self.library.set_tags(key, tags)
+        self._after_state_change([key], show_abstract=True)
+
+    # Copy and open -------------------------------------------------------------------
+
+    @guarded
+    def action_copy_link(self) -> None:
+        key = self._current()
+        if key is None:
+            return
+        url = self.catalog.papers[key].links()["abs"] or ""
+        self._copy(url, "arXiv link")
+
+    @guarded
+    def action_copy_menu(self) -> None:
+        try:
+            from reader.ui.dialogs.copy_menu import CopyMenu
+        except ImportError:
+            self.notify("The copy menu is not available in this build.", severity="error", markup=False)
+            return
+        key = self._current()
+        if key is None:
+            return
+        self.app.push_screen(CopyMenu(self.catalog.papers[key]), self._copy_chosen)
+
+    def _copy_chosen(self, choice: tuple[str, str] | None) -> None:
+        if choice is not None:
+            label, text = choice
+            self._copy(text, label)
+
+    def _copy(self, text: str, label: str) -> None:
+        from reader.ui.clipboard_worker import copy_text
+
+        self.run_worker(copy_text(self.app, text, label), group="copy", exclusive=True)
+
+    @guarded
+    def action_open_browser(self) -> None:
+        key = self._current()
+        if key is None:
+            return
+        url = self.catalog.papers[key].links()["abs"]
+        if url:
+            self._open_url(url)
+
+    @work(thread=True, group="browser")
+    def _open_url(self, url: str) -> None:
+        try:
+            opened = webbrowser.open(url)
+        except Exception as error:  # webbrowser raises whatever the browser launcher raises
+            log.warning("Opening %s failed: %s", url, error)
+            self.app.call_from_thread(
+                self.notify, f"Could not open a browser: {error}. The link is {url}", severity="error", markup=False
+            )
+            return
+        if opened:
+            self.app.call_from_thread(self.notify, f"Opened {url}", markup=False)
+        else:
+            self.app.call_from_thread(
+                self.notify, f"No browser found. The link is {url}", severity="warning", markup=False
+            )
+
+    # Navigation ------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.paper_list.move_by(1)
+
+    def action_cursor_up(self) -> None:
+        self.paper_list.move_by(-1)
+
+    def action_cursor_top(self) -> None:
+        self.paper_list.move_to(0)
+
+    def action_cursor_bottom(self) -> None:
+        self.paper_list.move_to(len(self.paper_list.keys) - 1)
+
+    def action_page_down(self) -> None:
+        self.paper_list.page(1)
+
+    def action_page_up(self) -> None:
+        self.paper_list.page(-1)
+
+    def _jump(self, direction: int, match: Callable[[str], bool], missing: str) -> None:
+        keys = self.paper_list.keys
+        index = self.paper_list.cursor + direction
+        while 0 <= index < len(keys):
+            if match(keys[index]):
+                self.paper_list.move_to(index)
+                return
+            index += direction
+        self.notify(missing, timeout=2, markup=False)
+
+    def action_next_unread(self) -> None:
+        read = self.catalog.read
+        self._jump(1, lambda key: key not in read, "No unread paper below.")
+
+    def action_previous_unread(self) -> None:
+        read = self.catalog.read
+        self._jump(-1, lambda key: key not in read, "No unread paper above.")
+
+    def _day_of(self, key: str) -> str:
+        return paper_date(self.catalog.papers[key], self.order)
+
+    def action_next_day(self) -> None:
+        key = self.paper_list.current_key
+        if key is None:
+            return
+        day = self._day_of(key)
+        self._jump(1, lambda other: self._day_of(other) != day, "This is the last day.")
+
+    def action_previous_day(self) -> None:
+        """Go to the first paper of this day, or of the day before when already there."""
+        keys = self.paper_list.keys
+        index = self.paper_list.cursor
+        if not keys:
+            return
+        day = self._day_of(keys[index])
+        if index > 0 and self._day_of(keys[index - 1]) == day:
+            while index > 0 and self._day_of(keys[index - 1]) == day:
+                index -= 1
+            self.paper_list.move_to(index)
+            return
+        if index == 0:
+            self.notify("This is the first day.", timeout=2, markup=False)
+            return
+        index -= 1
+        day = self._day_of(keys[index])
+        while index > 0 and self._day_of(keys[index - 1]) == day:
+            index -= 1
+        self.paper_list.move_to(index)
+
+    def action_abstract_down(self) -> None:
+        self.abstract.scroll_relative(y=max(1, self.abstract.size.height // 2), animate=False)
+
+    def action_abstract_up(self) -> None:
+        self.abstract.scroll_relative(y=-max(1, self.abstract.size.height // 2), animate=False)
+
+    def action_abstract_page(self) -> None:
+        self.abstract.scroll_page_down(animate=False)
+
+    # Sort, sidebar, search ---------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        index = SORT_ORDERS.index(self.order)
+        self.set_sort(SORT_ORDERS[(index + 1) % len(SORT_ORDERS)])
+
+    @guarded
+    def set_sort(self, order: str) -> None:
+        self.order = order
+        self._show_view(keep_key=self.paper_list.current_key)
+        self.notify(f"Sorted by {SORT_LABELS[order]}.", timeout=1.5, markup=False)
+
+    def action_toggle_sidebar(self) -> None:
+        if self.sidebar.display:
+            self._sidebar_wanted = False
+            self._sidebar_forced = False
+        else:
+            self._sidebar_wanted = True
+            self._sidebar_forced = self.size.width < SIDEBAR_MIN_WIDTH
+        self._apply_layout()
+        if not self.sidebar.display and self.focused is self.sidebar:
+            self.paper_list.focus()
+
+    @guarded
+    def select(self, selection: Selection) -> None:
+        """Show a view, topic, tag, day or saved search (used by the command palette)."""
+        self.selection = selection
+        self.sidebar.set_active(selection)
+        self._show_view(keep_key=self.paper_list.current_key)
+
+    def action_search(self) -> None:
+        search = self.search_input
+        search.display = True
+        search.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.search_input
+        if not search.display:
+            return
+        search.value = ""
+        search.display = False
+        if self.search_query:
+            self.search_query = ""
+            self._set_rows(self._view_keys, keep_key=self.paper_list.current_key)
+        self.paper_list.focus()
+
+    @on(Input.Changed, "#search")
+    def _on_search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if len(self._view_keys) <= SYNC_SEARCH_LIMIT:
+            self._apply_search(event.value, filter_keys(event.value, self._view_keys, self.catalog.papers))
+        else:
+            self._search_timer = self.set_timer(SEARCH_DELAY, functools.partial(self._search_in_thread, event.value))
+
+    @on(Input.Submitted, "#search")
+    def _on_search_submitted(self) -> None:
+        if not self.search_input.value.strip():
+            self.action_clear_search()
+        else:
+            self.paper_list.focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_in_thread(self, query: str) -> None:
+        worker = get_current_worker()
+        keys = filter_keys(query, self._view_keys, self.catalog.papers, cancelled=lambda: worker.is_cancelled)
+        if keys is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self._apply_search, query, keys)
+
+    def _apply_search(self, query: str, keys: list[str] | None) -> None:
+        if keys is None or query != self.search_input.value:
+            return  # superseded by a newer query
+        self.search_query = query.strip()
+        self._set_rows(keys, keep_key=self.paper_list.current_key)
+
+    # Help, refresh, quit --------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from reader.ui.help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_refresh(self) -> None:
+        if self._reloading:
+            self.notify("A reload is already running.", markup=False)
+            return
+        self._reloading = True
+        self._reload_library()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload_library(self) -> None:
+        try:
+            changed = self.library.refresh()
+        except (ReaderError, OSError) as error:
+            log.warning("Reload failed: %s", error)
+            self.app.call_from_thread(self._reload_done, False, str(error))
+            return
+        self.app.call_from_thread(self._reload_done, changed, "")
+
+    @guarded
+    def _reload_done(self, changed: bool, error: str) -> None:
+        """Load what the reload read; runs on the app thread after the worker finished.
+
+        The states are taken from the library now, not in the worker, so a
+        change made while the reload ran is part of them.
+        """
+        self._reloading = False
+        if error:
+            self.notify(f"Reload failed: {error}", severity="error", markup=False)
+            return
+        if not changed:
+            self.notify("The library is up to date.", timeout=2, markup=False)
+            return
+        key = self.paper_list.current_key
+        self.catalog.load(self.library.papers(), self.library.states())
+        missing = [paper for paper in self.catalog.papers.values() if self.catalog.topics is not None and paper.key not in self.catalog.topics]
+        if missing and self.catalog.topics is not None:
+            topics = dict(self.catalog.topics)
+            topics.update(assign_topics(missing, self.taxonomy))
+            self.catalog.set_topics(topics)
+        self.sidebar.rebuild()
+        self._show_view(keep_key=key)
+        self.notify(f"Reloaded: {len(self.catalog):,} papers.", timeout=2, markup=False)
+
+    # Topics ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="topics")
+    def _assign_topics(self) -> None:
+        worker = get_current_worker()
+        papers = list(self.catalog.papers.values())
+        topics: dict[str, tuple[str, ...]] = {}
+        for start in range(0, len(papers), 2000):
+            if worker.is_cancelled:
+                return
+            topics.update(assign_topics(papers[start : start + 2000], self.taxonomy))
+        self.app.call_from_thread(self._topics_ready, topics)
+
+    @guarded
+    def _topics_ready(self, topics: dict[str, tuple[str, ...]]) -> None:
+        self.catalog.set_topics(topics)
+        self.sidebar.rebuild()
+        key = self.paper_list.current_key
+        if key is not None:
+            self._show_abstract(key, scroll_home=False)

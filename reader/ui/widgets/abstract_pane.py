@@ -1,0 +1,134 @@
+"""The abstract pane: everything known about the highlighted paper, plus the user's note and tags.
+
+All paper text goes in as plain strings appended to a rich ``Text``, so a
+title such as ``[bold]x[/bold]`` is shown literally and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from reader.models import Paper, PaperState
+from reader.topics import Taxonomy
+from reader.ui.widgets.text import multiline, one_line
+
+AUTHORS_SHOWN = 10
+"""Authors listed before the rest are folded into "… and N more"."""
+
+LINK_LABELS = {"abs": "Abstract page", "pdf": "PDF", "hf": "Hugging Face"}
+
+
+def fold_authors(authors: list[str], count: int) -> str:
+    """Return the author line, with long lists cut after AUTHORS_SHOWN names."""
+    total = max(count, len(authors))
+    if not authors:
+        return f"{total} authors" if total else "Unknown authors"
+    shown = [one_line(name) for name in authors[:AUTHORS_SHOWN]]
+    line = ", ".join(shown)
+    hidden = total - len(shown)
+    if hidden > 0:
+        line += f" … and {hidden} more"
+    return line
+
+
+def describe(paper: Paper, state: PaperState, taxonomy: Taxonomy | None, topics: tuple[str, ...]) -> Text:
+    """Build the pane's text for one paper."""
+    text = Text()
+    text.append(one_line(paper.title), style="bold")
+    if paper.withdrawn:
+        text.append("  (withdrawn)", style="red")
+    text.append("\n")
+    text.append(fold_authors(paper.authors, paper.author_count), style="italic")
+    text.append("\n\n")
+
+    dates = [
+        (label, value)
+        for label, value in (
+            ("Published", paper.published),
+            ("Updated", paper.updated if paper.updated != paper.published else None),
+            ("Listed", paper.listed),
+        )
+        if value
+    ]
+    if dates:
+        _field(text, "Dates", "   ".join(f"{label} {value}" for label, value in dates))
+    if paper.arxiv_id:
+        _field(text, "arXiv", paper.versioned_id)
+    if paper.organization:
+        _field(text, "Organization", paper.organization)
+    if paper.upvotes is not None:
+        _field(text, "Upvotes", f"▲ {paper.upvotes}")
+    if paper.github:
+        stars = f"  ★ {paper.github_stars}" if paper.github_stars is not None else ""
+        _field(text, "GitHub", paper.github + stars)
+    if paper.project_page:
+        _field(text, "Project", paper.project_page)
+    if paper.keywords:
+        _field(text, "Keywords", ", ".join(paper.keywords))
+    if paper.categories:
+        if taxonomy is not None:
+            names = [f"{taxonomy.category_name(code)} ({code})" for code in paper.categories]
+        else:
+            names = list(paper.categories)
+        _field(text, "Categories", ", ".join(names))
+    if topics:
+        _field(text, "Topics", ", ".join(topics))
+    if paper.journal_ref:
+        _field(text, "Journal", paper.journal_ref)
+    if paper.doi:
+        _field(text, "DOI", paper.doi)
+    if paper.comment:
+        _field(text, "Comment", paper.comment)
+
+    text.append("\n")
+    text.append(multiline(paper.abstract) if paper.abstract else "No abstract.")
+    text.append("\n\n")
+
+    for name, url in paper.links().items():
+        if url:
+            _field(text, LINK_LABELS.get(name, name), url)
+    if state.tags:
+        _field(text, "Tags", "  ".join(f"#{tag}" for tag in state.tags))
+    if state.note.strip():
+        text.append("\nNote\n", style="bold")
+        text.append(multiline(state.note.rstrip()))
+        text.append("\n")
+    return text
+
+
+def _field(text: Text, label: str, value: str) -> None:
+    text.append(f"{label}: ", style="bold")
+    text.append(one_line(value))
+    text.append("\n")
+
+
+class AbstractPane(VerticalScroll, can_focus=True):
+    """A scrolling view of one paper; the screen scrolls it while the list keeps focus."""
+
+    DEFAULT_CSS = """
+    AbstractPane > Static {
+        width: 1fr;
+    }
+    """
+
+    def compose(self):
+        yield Static(Text("No paper selected."), id="abstract-body", markup=False)
+
+    def show(
+        self,
+        paper: Paper | None,
+        state: PaperState | None,
+        taxonomy: Taxonomy | None,
+        topics: tuple[str, ...] = (),
+        scroll_home: bool = True,
+    ) -> None:
+        """Show a paper (or an empty message), by default from the top."""
+        body = self.query_one("#abstract-body", Static)
+        if paper is None:
+            body.update(Text("No paper matches this view."))
+        else:
+            body.update(describe(paper, state or PaperState(), taxonomy, topics))
+        if scroll_home:
+            self.scroll_home(animate=False)

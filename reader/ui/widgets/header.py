@@ -1,0 +1,41 @@
+"""The one-line header: current view, how many papers it shows, unread count and sort order."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from reader.ui.catalog import SORT_LABELS
+from reader.ui.widgets.text import one_line
+
+
+def header_text(view: str, shown: int, total: int, unread: int, sort: str, query: str = "") -> Text:
+    """Build the header line from plain values (view and query are user text, never markup)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(" papers ", style="bold reverse")
+    text.append(" ")
+    text.append(one_line(view), style="bold")
+    if query:
+        text.append(" / ")
+        text.append(one_line(query), style="italic")
+    text.append(f"  {shown:,} of {total:,}", style="")
+    text.append(f"  {unread:,} unread", style="")
+    text.append(f"  sort: {SORT_LABELS.get(sort, sort)}", style="dim")
+    return text
+
+
+class HeaderBar(Static):
+    """The header of the main screen."""
+
+    DEFAULT_CSS = """
+    HeaderBar {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+    def show(self, view: str, shown: int, total: int, unread: int, sort: str, query: str = "") -> None:
+        self.update(header_text(view, shown, total, unread, sort, query))
