@@ -1,6 +1,6 @@
 """A separate process that changes a store, for the crash and concurrency tests.
 
-Usage: python tests/store_writer.py ROOT MODE START COUNT
+Usage: python tests/store_writer.py ROOT MODE START COUNT [--wait]
 
 ROOT is the folder whose ``data/`` holds the store. After each change
 returns, the script prints the change's index and flushes stdout, so the
@@ -66,6 +66,9 @@ def main() -> None:
     root, mode, start, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     library = Library(Paths(root / "data", root / "config"))
     library.open()
+    if "--wait" in sys.argv[5:]:
+        print("ready", flush=True)
+        sys.stdin.readline()
 
     if mode == "import":
         papers = [make_paper(index) for index in range(start, start + count)]
