@@ -2,7 +2,7 @@
 
 Usage: python tests/store_writer.py ROOT MODE START COUNT [--wait]
 
-ROOT is the folder whose ``data/`` holds the store. After each change
+ROOT is the folder whose ``data/`` contains the store. After each change
 returns, the script prints the change's index and flushes stdout, so the
 test knows which changes the library confirmed before it was killed.
 

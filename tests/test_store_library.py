@@ -87,6 +87,13 @@ def test_open_creates_folder_and_is_idempotent(paths: Paths) -> None:
     assert library.papers() == []
 
 
+def test_open_unusable_folder_raises(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(ReaderError, match="Could not open the library in .*data.*PAPERS_READER_HOME"):
+        Library(Paths(data_dir=blocker, config_dir=tmp_path / "config")).open()
+
+
 def test_methods_require_open(paths: Paths) -> None:
     with pytest.raises(RuntimeError):
         Library(paths).import_papers([small_paper(1)])

@@ -34,7 +34,7 @@ from tinydb import TinyDB
 from reader.errors import ReaderError
 from reader.ids import is_title_key, parse_arxiv_id, title_key
 from reader.models import Paper, PaperState
-from reader.paths import Paths
+from reader.paths import HOME_ENV, Paths
 from reader.store.records import (
     copy_state,
     is_empty_state,
@@ -73,7 +73,7 @@ class ImportCounts:
 
 @dataclass
 class Notice:
-    """Something the user must be told, e.g. that a corrupt file was recovered."""
+    """A message for the user, e.g. that a corrupt file was moved aside and recovered."""
 
     title: str
     message: str
@@ -97,7 +97,8 @@ class _StateTable:
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects at once.
 
-    Building 100,000 papers otherwise triggers dozens of full collections.
+    Otherwise the collector runs again and again during the load, each time
+    rescanning the objects built so far.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -277,6 +278,16 @@ class Library:
         """
         if self._papers_file is not None:
             return []
+        try:
+            return self._open()
+        except OSError as error:
+            raise ReaderError(
+                f"Could not open the library in {self.paths.data_dir}: {error}. Check that the "
+                f"folder is writable, or set {HOME_ENV} to another folder.",
+                title="Library unavailable",
+            ) from error
+
+    def _open(self) -> list[Notice]:
         self.paths.data_dir.mkdir(parents=True, exist_ok=True)
         papers_file = _StoreFile(
             self.paths.papers_file,

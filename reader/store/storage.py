@@ -1,7 +1,7 @@
 """A TinyDB storage that writes whole files atomically, plus the file helpers.
 
 Each write goes to a temporary file in the same folder, is flushed and
-fsynced, and replaces the old file with ``os.replace``; the folder is then
+fsynced, and replaces the old file with ``os.replace``. The folder is then
 fsynced so that the rename itself survives a power cut. Before the replace,
 the old file is hard-linked to ``<name>.bak``, which keeps the previous good
 version at almost no cost. A reader therefore sees either the old or the new
@@ -50,7 +50,7 @@ class CorruptFileError(Exception):
 
 
 class FileSignature(NamedTuple):
-    """What identifies one version of a file that is only ever replaced whole."""
+    """Identity of one version of a file that is only ever replaced whole."""
 
     inode: int
     mtime_ns: int
@@ -268,10 +268,10 @@ def load_or_recover(storage: AtomicJSONStorage, parse: Callable[[dict[str, dict[
     """Read and parse a store file, recovering from corruption.
 
     ``parse`` turns the tables into the caller's objects and may itself raise
-    CorruptFileError. A corrupt file is moved aside; the backup, if it parses,
-    is restored in its place; otherwise the file is left missing and
-    ``parse({})`` supplies the empty value. Call this while holding the
-    file's lock.
+    CorruptFileError. A corrupt file is moved aside and the backup, if it
+    parses, is restored in its place. Without a usable backup the file is
+    left missing and ``parse({})`` supplies the empty value. Call this while
+    holding the file's lock.
     """
     try:
         data = storage.read()
