@@ -310,7 +310,7 @@ class MainScreen(Screen):
     @guarded
     def action_edit_tags(self) -> None:
         try:
-            from reader.ui.dialogs.tags_editor import TagsEditor
+            from reader.ui.dialogs import TagsEditor
         except ImportError:
             self.notify("The tags editor is not available in this build.", severity="error", markup=False)
             return
@@ -342,7 +342,7 @@ class MainScreen(Screen):
     @guarded
     def action_copy_menu(self) -> None:
         try:
-            from reader.ui.dialogs.copy_menu import CopyMenu
+            from reader.ui.dialogs import CopyMenu
         except ImportError:
             self.notify("The copy menu is not available in this build.", severity="error", markup=False)
             return
