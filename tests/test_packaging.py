@@ -72,7 +72,7 @@ def test_wheel_installs_with_stylesheet(tmp_path):
         [
             str(python),
             "-c",
-            "import reader, reader.ui.styles as s; print(reader.__file__); print(s.stylesheet_path())",
+            "import reader, reader.ui.styles as s; print(reader.__file__); print(s.app_css_path())",
         ],
         check=True,
         capture_output=True,
