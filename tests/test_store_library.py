@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -412,3 +413,32 @@ def test_imports_from_two_instances_keep_both(paths: Paths) -> None:
     third = Library(paths)
     third.open()
     assert sorted(p.key for p in third.papers()) == ["2401.00001", "2401.00002"]
+
+
+def test_import_thread_and_setters_together(library: Library, paths: Paths) -> None:
+    library.import_papers([small_paper(n) for n in range(1, 201)])
+    errors: list[BaseException] = []
+
+    def import_rounds() -> None:
+        try:
+            for round_number in range(3):
+                batch = [small_paper(n) for n in range(1, 5_001)]
+                for paper in batch:
+                    paper.upvotes = round_number + 1
+                library.import_papers(batch)
+        except BaseException as error:  # reported by the assert below
+            errors.append(error)
+
+    worker = threading.Thread(target=import_rounds)
+    worker.start()
+    for n in range(1, 201):
+        library.set_starred(f"2401.{n:05d}", True)
+        assert len(library.papers()) >= 200
+    worker.join()
+
+    assert errors == []
+    reopened = Library(paths)
+    reopened.open()
+    assert len(reopened) == 5_000
+    assert all(reopened.state(f"2401.{n:05d}").starred for n in range(1, 201))
+    assert {paper.upvotes for paper in reopened.papers()} == {3}

@@ -112,7 +112,15 @@ def _gc_paused() -> Iterator[None]:
 class _StoreFile(Generic[T]):
     """One TinyDB file with its lock, its parser and its recovery wording."""
 
-    def __init__(self, path: Path, kind: str, parse: Callable[[dict], T], lock_timeout: float, empty_text: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        parse: Callable[[dict], T],
+        mutex: threading.RLock,
+        lock_timeout: float,
+        empty_text: str,
+    ) -> None:
         self.db = TinyDB(path, storage=AtomicJSONStorage, kind=kind)
         self.storage: AtomicJSONStorage = self.db.storage
         self.parse = parse
@@ -120,8 +128,8 @@ class _StoreFile(Generic[T]):
         """What the user starts with when neither the file nor its backup is usable."""
         self.lock_timeout = lock_timeout
         self.file_lock = filelock.FileLock(f"{path}.lock")
-        self.mutex = threading.RLock()
-        """Serializes this process's threads; the file lock serializes processes."""
+        self.mutex = mutex
+        """Lock that serializes this process's threads, as the file lock serializes processes."""
 
     @property
     def path(self) -> Path:
@@ -253,6 +261,8 @@ class Library:
         self._papers_file: _StoreFile[_PaperTable] | None = None
         self._state_file: _StoreFile[_StateTable] | None = None
         self._notices: list[Notice] = []
+        self._papers_mutex = threading.RLock()
+        self._states_mutex = threading.RLock()
 
         self._papers: dict[str, Paper] = {}
         self._paper_ids: dict[str, int] = {}
@@ -293,6 +303,7 @@ class Library:
             self.paths.papers_file,
             "papers",
             _parse_papers(self.paths.papers_file),
+            self._papers_mutex,
             PAPERS_LOCK_TIMEOUT,
             "an empty paper cache (import or fetch papers to fill it again)",
         )
@@ -300,6 +311,7 @@ class Library:
             self.paths.state_file,
             "state",
             _parse_states(self.paths.state_file),
+            self._states_mutex,
             STATE_LOCK_TIMEOUT,
             "no read, star, note or tag state",
         )
@@ -344,10 +356,15 @@ class Library:
         return len(self._papers)
 
     def papers(self) -> list[Paper]:
-        """Return all papers in no particular order; the same list until the cache changes."""
-        if self._paper_list is None:
-            self._paper_list = list(self._papers.values())
-        return self._paper_list
+        """Return all papers in no particular order; the same list until the cache changes.
+
+        While another thread imports new papers, this waits for the import.
+        """
+        papers = self._paper_list
+        if papers is None:
+            with self._papers_mutex:
+                papers = self._paper_list = list(self._papers.values())
+        return papers
 
     def get(self, key: str) -> Paper | None:
         return self._papers.get(key)

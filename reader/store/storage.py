@@ -74,7 +74,12 @@ def backup_path(path: Path) -> Path:
 
 
 def fsync_folder(folder: Path) -> None:
-    """Flush a folder's entries (renames, new links) to disk."""
+    """Flush a folder's entries (renames, new links) to disk.
+
+    Does nothing on Windows, where folders cannot be opened for fsync.
+    """
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
