@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from reader.ids import title_key
 from reader.models import Paper, PaperState
 from reader.paths import Paths
 from reader.store import ImportCounts, Library
+from reader.store import storage as storage_module
 
 ATTENTION = "1706.03762"
 ATTENTION_TITLE = "Attention Is All You Need"
@@ -442,3 +444,32 @@ def test_import_thread_and_setters_together(library: Library, paths: Paths) -> N
     assert len(reopened) == 5_000
     assert all(reopened.state(f"2401.{n:05d}").starred for n in range(1, 201))
     assert {paper.upvotes for paper in reopened.papers()} == {3}
+
+
+def fail_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_space(path: Path, payload: bytes, *, backup: bool = True) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(storage_module, "atomic_write", no_space)
+
+
+def test_failed_import_changes_nothing(library: Library, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    library.import_papers([hf_copy()])
+    fail_writes(monkeypatch)
+    with pytest.raises(ReaderError, match="Could not write the paper cache .*papers.json.*No space left"):
+        library.import_papers([arxiv_copy(), small_paper(1)])
+    assert len(library) == 1
+    assert library.get(ATTENTION).version == 5
+    assert library.get(ATTENTION).sources == ["hf-daily"]
+
+
+def test_failed_state_write_changes_nothing(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    library.import_papers([small_paper(1), small_paper(2)])
+    library.set_note("2401.00001", "kept")
+    fail_writes(monkeypatch)
+    with pytest.raises(ReaderError, match="Could not save the change to .*state.json"):
+        library.set_note("2401.00001", "lost")
+    with pytest.raises(ReaderError, match="Could not save"):
+        library.set_starred("2401.00002", True)
+    assert library.state("2401.00001").note == "kept"
+    assert "2401.00002" not in library.states()

@@ -400,12 +400,18 @@ class Library:
         with store_file.locked():
             self._reload_papers()
             moved: list[tuple[str, str]] = []
-            with _gc_paused():
-                for paper in incoming:
-                    outcome = self._merge_paper(paper, moved)
-                    setattr(counts, outcome, getattr(counts, outcome) + 1)
-            if counts.added or counts.updated:
-                self._write_papers()
+            try:
+                with _gc_paused():
+                    for paper in incoming:
+                        outcome = self._merge_paper(paper, moved)
+                        setattr(counts, outcome, getattr(counts, outcome) + 1)
+                if counts.added or counts.updated:
+                    self._write_papers()
+            except BaseException:
+                # Merging changed papers in place. The file on disk is intact,
+                # so reading it again undoes the whole import in memory.
+                self._set_papers(store_file.load()[0])
+                raise
             if moved:
                 self._move_states(moved)
         log.info("Imported %d papers: %s", len(incoming), counts)
@@ -518,10 +524,6 @@ class Library:
         try:
             store_file.write(PAPERS_TABLE, documents)
         except OSError as error:
-            # The merge changed papers in place; the file on disk is intact, so
-            # reading it again undoes the import in memory.
-            store_file.storage.signature = None
-            self._reload_papers()
             raise ReaderError(
                 f"Could not write the paper cache {store_file.path}: {error}. "
                 "Nothing was imported; free disk space or fix permissions and try again.",
