@@ -1,0 +1,1247 @@
+"""The search query language and an index that evaluates it over the library.
+
+A query is a list of terms that must all match. Terms:
+
+``diffusion``
+    A word: matches when a word in the title, authors, abstract, HF keywords,
+    organization, categories or id, or in the user's note or tags, starts
+    with it. ``model`` finds ``models`` and ``modeling``, so a query can be
+    evaluated after every keystroke, and ``former`` does not find
+    ``transformer``. Words in scripts other than Latin (Greek, CJK) match
+    anywhere, because Chinese and Japanese text has no spaces between words.
+``"exact phrase"``
+    Words in this order, separated only by whitespace. A phrase never spans
+    two authors or two fields. An unclosed quote at the end is closed.
+``-word``, ``-"phrase"``, ``-author:x``, ``-(a OR b)``, ``NOT word``
+    Excludes papers that match the term.
+``a OR b``
+    Either term. ``OR`` must be upper case and binds tighter than the
+    implicit AND: ``diffusion OR flow model`` is ``(diffusion OR flow) model``.
+``( ... )``
+    Groups terms. A group left open at the end of the query is closed.
+``author:``, ``title:``, ``abstract:``, ``org:``, ``note:``
+    Like a word or phrase, in that field only; values may be quoted:
+    ``author:"de la Cruz"``. ``note:`` reads the user's note.
+``topic:``
+    A substring of a topic name from the topic assignment the index was
+    given: ``topic:vision`` matches ``Computer Vision``.
+``tag:``
+    A user tag, matched whole (``tag:ml`` does not match ``mlops``); a
+    trailing ``*`` matches tags that start with the value (``tag:ml*``).
+``id:``, ``cat:``
+    An arXiv id or category, matched as a prefix: ``id:2406`` finds every
+    June 2024 paper, ``cat:cs`` every ``cs.*`` category. ``id:`` accepts URLs
+    and versioned ids.
+``is:starred``, ``is:unread``, ``is:read``, ``is:annotated``, ``is:tagged``, ``is:withdrawn``
+    The paper's state.
+``since:``, ``after:``, ``before:``, ``until:``, ``on:`` / ``date:``
+    Date bounds with ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (a month or year
+    is the whole period): ``since:`` and ``until:`` include the period,
+    ``after:`` and ``before:`` exclude it. ``on:`` also takes a range
+    ``on:2025-01..2025-03``.
+``last:7d``, ``last:2w``, ``last:3m``, ``last:1y``, ``this:week``, ``this:month``, ``this:year``, ``today``, ``yesterday``
+    Dates relative to today; ``last:7d`` is today and the 6 days before.
+    The bare words ``this week``, ``this month`` and ``this year`` mean the
+    same as ``this:week`` and so on. Quote them (``"today"``) to search for
+    the words instead.
+``upvotes:>50``, ``stars:>=100``
+    HF upvotes or GitHub stars compared with ``>``, ``>=``, ``<``, ``<=``,
+    ``=`` or a bare number, or in an inclusive range ``10..50`` (either end
+    may be left out). A paper with no upvote count never matches.
+``saved:NAME``
+    The saved search ``NAME`` from the config file, as a group.
+
+Dates compare the day the paper was listed (on HF Daily Papers or in an arXiv
+announcement); a paper that was never listed uses its first arXiv submission
+date. Matching is case- and accent-insensitive (see ``fold``).
+
+A field name the language does not know (``foo:bar``) is a QueryError rather
+than a plain word, so a mistyped field never silently matches nothing;
+quote it (``"foo:bar"``) to search for the text. ``http:`` and ``https:``
+URLs are plain words. Incomplete terms that appear while a query is being
+typed (a trailing ``-``, ``OR`` or empty ``author:``) are ignored instead of
+raising.
+"""
+
+from __future__ import annotations
+
+import calendar
+import gc
+import logging
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from reader.errors import ReaderError
+from reader.ids import parse_arxiv_id, resolve_key
+from reader.models import Paper, PaperState
+
+log = logging.getLogger(__name__)
+
+TopicsFor = Callable[[Paper], Iterable[str]]
+"""A topic assignment: the topic names of one paper."""
+
+
+class QueryError(ReaderError):
+    """A search query that cannot be parsed; the message names the bad part."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, title="Invalid search")
+
+
+# ---------------------------------------------------------------------------
+# Folding: case, accents, special letters
+# ---------------------------------------------------------------------------
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_SPACES = re.compile(r"\s+")
+
+# Letters that NFKD does not split into a base letter and a mark, mapped to
+# what a person types on an ASCII keyboard, plus typographic punctuation.
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "ħ": "h",
+        "ı": "i",
+        "ŧ": "t",
+        "ŋ": "n",
+        "ĸ": "k",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    decomposed = unicodedata.normalize("NFKD", match.group())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.translate(_SPECIAL_LETTERS)
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: casefold, NFKD, drop combining marks, map ø/ł/æ.
+
+    ``Erdős`` becomes ``erdos``, ``Straße`` ``strasse``, ``Ελληνικά``
+    ``ελληνικα`` and a decomposed ``é`` the same ``e`` as a precomposed one.
+    Runs of whitespace become one space. Only non-ASCII runs are normalized,
+    which keeps folding an ASCII abstract at the cost of ``str.casefold``.
+    """
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _NON_ASCII.sub(_fold_run, folded)
+    return " ".join(folded.split())
+
+
+# ---------------------------------------------------------------------------
+# Query tree
+# ---------------------------------------------------------------------------
+
+TEXT_FIELDS = ("text", "title", "author", "abstract", "org")
+"""Term fields matched as words or phrases in the paper's folded text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One filter: a field and its parsed value."""
+
+    field: str
+    value: Any
+    source: str
+    """The term as written in the query, for messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Term | Not | And | Or
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query; ``root`` is None for an empty query, which matches everything."""
+
+    text: str
+    root: Node | None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.root is None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def highlight_words(self) -> list[str]:
+        """Return the folded words and phrases that positive text terms look for."""
+        words: list[str] = []
+
+        def visit(node: Node) -> None:
+            if isinstance(node, Term):
+                if node.field in TEXT_FIELDS and node.value not in words:
+                    words.append(node.value)
+            elif isinstance(node, (And, Or)):
+                for child in node.children:
+                    visit(child)
+
+        if self.root is not None:
+            visit(self.root)
+        return words
+
+    def refines(self, previous: Query) -> bool:
+        """Return whether every paper this query matches also matches ``previous``.
+
+        When it does, the caller can pass the previous results as ``within``
+        and search only those. The check is conservative: each top-level
+        term of ``previous`` must be repeated here, or extended (a longer
+        word containing it, a longer id or category prefix).
+        """
+        if previous.root is None:
+            return True
+        if self.root is None:
+            return False
+        mine = _conjuncts(self.root)
+        return all(any(_implies(new, old) for new in mine) for old in _conjuncts(previous.root))
+
+
+def _conjuncts(node: Node) -> tuple[Node, ...]:
+    return node.children if isinstance(node, And) else (node,)
+
+
+def _implies(new: Node, old: Node) -> bool:
+    if new == old:
+        return True
+    if not isinstance(new, Term) or not isinstance(old, Term) or new.field != old.field:
+        return False
+    if new.field in TEXT_FIELDS or new.field in ("note", "topic"):
+        return old.value in new.value
+    if new.field in ("id", "cat"):
+        return new.value.startswith(old.value)
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Tokenizer
+# ---------------------------------------------------------------------------
+
+_FIELD_ALIASES = {
+    "author": "author",
+    "authors": "author",
+    "title": "title",
+    "abstract": "abstract",
+    "org": "org",
+    "organization": "org",
+    "topic": "topic",
+    "tag": "tag",
+    "tags": "tag",
+    "note": "note",
+    "id": "id",
+    "arxiv": "id",
+    "cat": "cat",
+    "category": "cat",
+    "is": "is",
+    "since": "since",
+    "after": "after",
+    "before": "before",
+    "until": "until",
+    "on": "on",
+    "date": "on",
+    "last": "last",
+    "this": "this",
+    "upvotes": "upvotes",
+    "votes": "upvotes",
+    "stars": "stars",
+    "saved": "saved",
+}
+KNOWN_FIELDS = (
+    "author title abstract org topic tag note id cat is since after before until "
+    "on date last this upvotes stars saved"
+).split()
+
+IS_VALUES = ("starred", "unread", "read", "annotated", "tagged", "withdrawn")
+_FIELD_NAME = re.compile(r"([A-Za-z]+):")
+_STOP = frozenset(' \t\r\n()"')
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str
+    """One of LP, RP, OR, NOT, TERM."""
+    field: str | None = None
+    value: str = ""
+    quoted: bool = False
+    source: str = ""
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int]:
+    """Read from the opening quote at ``start``; an unclosed quote ends the text."""
+    end = text.find('"', start + 1)
+    if end == -1:
+        return text[start + 1 :], len(text)
+    return text[start + 1 : end], end + 1
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i = 0
+    length = len(text)
+    while i < length:
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char == "(":
+            tokens.append(_Token("LP", source="("))
+            i += 1
+        elif char == ")":
+            tokens.append(_Token("RP", source=")"))
+            i += 1
+        elif char == "-":
+            # A lone "-" (the user is about to type the excluded term) is ignored.
+            if i + 1 < length and text[i + 1] not in _STOP - {'"', "("}:
+                tokens.append(_Token("NOT", source="-"))
+            i += 1
+        elif char == '"':
+            value, i = _read_quoted(text, i)
+            tokens.append(_Token("TERM", value=value, quoted=True, source=f'"{value}"'))
+        else:
+            start = i
+            while i < length and text[i] not in _STOP:
+                i += 1
+            word = text[start:i]
+            name = _FIELD_NAME.match(word)
+            if name and name.end() == len(word) and i < length and text[i] == '"':
+                value, i = _read_quoted(text, i)
+                tokens.append(
+                    _Token("TERM", field=name.group(1).lower(), value=value, quoted=True,
+                           source=f'{word}"{value}"')
+                )
+            elif name and not word[name.end() :].startswith("//"):
+                tokens.append(
+                    _Token("TERM", field=name.group(1).lower(), value=word[name.end() :], source=word)
+                )
+            elif word == "OR":
+                tokens.append(_Token("OR", source=word))
+            elif word == "NOT":
+                tokens.append(_Token("NOT", source=word))
+            elif word == "AND":
+                continue
+            else:
+                tokens.append(_Token("TERM", value=word, source=word))
+    return tokens
+
+
+# ---------------------------------------------------------------------------
+# Term values
+# ---------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_RELATIVE = re.compile(r"^(\d+)([dwmy])$")
+_NUMBER = re.compile(r"^\d+$")
+_COMPARISON = re.compile(r"^(>=|<=|>|<|=)(.*)$")
+_DATE_HINT = "expected a date as YYYY-MM-DD, YYYY-MM or YYYY"
+
+
+def _period(value: str, source: str) -> tuple[date, date]:
+    """Parse a day, month or year into its first day and the day after it ends."""
+    match = _DATE.match(value)
+    if not match:
+        raise QueryError(f"{source}: {_DATE_HINT}, e.g. {source.split(':')[0]}:2025-01-31.")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year + 1, 1, 1)
+        if day is None:
+            start = date(year, month, 1)
+            return start, _add_months(start, 1)
+        start = date(year, month, day)
+        return start, start + timedelta(days=1)
+    except ValueError:
+        raise QueryError(f"{source}: {value} is not a real date; {_DATE_HINT}.") from None
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _date_value(name: str, value: str, source: str) -> tuple:
+    """Parse a date term into ("fixed", start, end), ("last", unit, count) or ("this", unit)."""
+    if name in ("since", "after", "before", "until"):
+        start, end = _period(value, source)
+        bounds = {
+            "since": (start, None),
+            "after": (end, None),
+            "before": (None, start),
+            "until": (None, end),
+        }[name]
+        return ("fixed", *bounds)
+    if name == "on":
+        if ".." in value:
+            low, _, high = value.partition("..")
+            if not low and not high:
+                raise QueryError(f"{source}: {_DATE_HINT} on either side of '..'.")
+            start = _period(low, source)[0] if low else None
+            end = _period(high, source)[1] if high else None
+            return ("fixed", start, end)
+        return ("fixed", *_period(value, source))
+    if name == "last":
+        match = _RELATIVE.match(value.lower())
+        if not match or int(match.group(1)) == 0:
+            raise QueryError(
+                f"{source}: expected a count and a unit d, w, m or y, e.g. last:7d or last:2w."
+            )
+        return ("last", match.group(2), int(match.group(1)))
+    # name == "this"
+    unit = value.lower()
+    if unit not in ("week", "month", "year"):
+        raise QueryError(f"{source}: expected this:week, this:month or this:year.")
+    return ("this", unit)
+
+
+def _resolve_dates(value: tuple, today: date) -> tuple[str | None, str | None]:
+    """Turn a date value into ISO bounds: start inclusive, end exclusive."""
+    kind = value[0]
+    if kind == "fixed":
+        start, end = value[1], value[2]
+    elif kind == "day":
+        start = today - timedelta(days=value[1])
+        end = start + timedelta(days=1)
+    elif kind == "last":
+        unit, count = value[1], value[2]
+        if unit == "d":
+            start = today - timedelta(days=count - 1)
+        elif unit == "w":
+            start = today - timedelta(days=7 * count - 1)
+        elif unit == "m":
+            start = _add_months(today, -count) + timedelta(days=1)
+        else:
+            start = _add_months(today, -12 * count) + timedelta(days=1)
+        end = None
+    else:  # "this"
+        unit = value[1]
+        if unit == "week":
+            start = today - timedelta(days=today.weekday())
+        elif unit == "month":
+            start = today.replace(day=1)
+        else:
+            start = today.replace(month=1, day=1)
+        end = None
+    return (start.isoformat() if start else None, end.isoformat() if end else None)
+
+
+def _number_value(name: str, value: str, source: str) -> tuple[int | None, int | None]:
+    """Parse a comparison or range into inclusive (low, high) bounds."""
+    hint = f"expected a number, e.g. {name}:>50, {name}:<=10 or {name}:10..50"
+
+    def number(text: str) -> int:
+        if not _NUMBER.match(text):
+            raise QueryError(f"{source}: {hint}.")
+        return int(text)
+
+    if ".." in value:
+        low, _, high = value.partition("..")
+        if not low and not high:
+            raise QueryError(f"{source}: {hint}.")
+        return (number(low) if low else None, number(high) if high else None)
+    match = _COMPARISON.match(value)
+    if not match:
+        exact = number(value)
+        return (exact, exact)
+    operator, amount = match.group(1), number(match.group(2))
+    return {
+        ">": (amount + 1, None),
+        ">=": (amount, None),
+        "<": (None, amount - 1),
+        "<=": (None, amount),
+        "=": (amount, amount),
+    }[operator]
+
+
+# ---------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------
+
+_BARE_DATES = {"today": ("day", 0), "yesterday": ("day", 1)}
+_BARE_PERIODS = ("week", "month", "year")
+
+
+class _Parser:
+    def __init__(self, text: str, saved: Mapping[str, str] | None, expanding: tuple[str, ...]):
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.position = 0
+        self.saved = saved
+        self.expanding = expanding
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def parse(self) -> Node | None:
+        node = self.parse_and(depth=0)
+        if self.peek() is not None:
+            raise QueryError(
+                f'Unmatched ")" in "{self.text}": remove it or add the "(" that opens it.'
+            )
+        return node
+
+    def parse_and(self, depth: int) -> Node | None:
+        children: list[Node] = []
+        while (token := self.peek()) is not None:
+            if token.kind == "RP":
+                break
+            node = self.parse_or()
+            if node is not None:
+                children.append(node)
+        return _combine(And, children)
+
+    def parse_or(self) -> Node | None:
+        token = self.peek()
+        if token is not None and token.kind == "OR":
+            raise QueryError(
+                f'"OR" in "{self.text}" needs a term before it, e.g. diffusion OR flow. '
+                'Write "OR" in quotes to search for the word.'
+            )
+        parts: list[Node] = []
+        first = self.parse_unary()
+        if first is not None:
+            parts.append(first)
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("RP", "OR"):
+                if nxt is not None and nxt.kind == "OR":
+                    raise QueryError(f'"OR OR" in "{self.text}": put a term between them.')
+                # A trailing OR while the user types the next term is ignored.
+                break
+            node = self.parse_unary()
+            if node is not None:
+                parts.append(node)
+        return _combine(Or, parts)
+
+    def parse_unary(self) -> Node | None:
+        token = self.peek()
+        if token is None:
+            return None
+        if token.kind == "NOT":
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("RP", "OR"):
+                return None
+            child = self.parse_unary()
+            return Not(child) if child is not None else None
+        return self.parse_primary()
+
+    def parse_primary(self) -> Node | None:
+        token = self.take()
+        if token.kind == "LP":
+            inner = self.parse_and(depth=1)
+            closing = self.peek()
+            if closing is not None and closing.kind == "RP":
+                self.take()
+            elif inner is None:
+                return None
+            if inner is None:
+                raise QueryError(
+                    f'Empty "()" in "{self.text}": put terms inside, e.g. (diffusion OR flow).'
+                )
+            return inner
+        if token.kind == "RP":
+            raise QueryError(
+                f'Unmatched ")" in "{self.text}": remove it or add the "(" that opens it.'
+            )
+        return self.term(token)
+
+    def term(self, token: _Token) -> Node | None:
+        if token.field is None:
+            return self.plain_term(token)
+
+        name = _FIELD_ALIASES.get(token.field)
+        if name is None:
+            raise QueryError(
+                f'Unknown field "{token.field}:" in {token.source}. Known fields: '
+                f'{", ".join(f + ":" for f in KNOWN_FIELDS)}. '
+                f'To search for the text itself, quote it: "{token.source}".'
+            )
+        value = token.value.strip()
+        if not value:
+            return None
+
+        source = token.source
+        if name in TEXT_FIELDS or name in ("note", "topic"):
+            folded = fold(value)
+            return Term(name, folded, source) if folded else None
+        if name == "tag":
+            prefix = value.endswith("*")
+            folded = fold(value.rstrip("*"))
+            if not folded:
+                return None
+            return Term("tag", (folded, prefix), source)
+        if name == "id":
+            return Term("id", resolve_key(value.rstrip("*")).lower(), source)
+        if name == "cat":
+            return Term("cat", fold(value.rstrip("*")), source)
+        if name == "is":
+            state = value.lower()
+            if state not in IS_VALUES:
+                raise QueryError(
+                    f"{source}: unknown state; use "
+                    + ", ".join(f"is:{v}" for v in IS_VALUES[:-1])
+                    + f" or is:{IS_VALUES[-1]}."
+                )
+            return Term("is", state, source)
+        if name in ("since", "after", "before", "until", "on", "last", "this"):
+            return Term("date", _date_value(name, value, source), source)
+        if name in ("upvotes", "stars"):
+            return Term(name, _number_value(token.field, value, source), source)
+        return self.expand_saved(value, source)
+
+    def plain_term(self, token: _Token) -> Node | None:
+        if not token.quoted:
+            lowered = token.value.lower()
+            if lowered in _BARE_DATES:
+                return Term("date", _BARE_DATES[lowered], token.source)
+            if lowered == "this":
+                nxt = self.peek()
+                if (
+                    nxt is not None
+                    and nxt.kind == "TERM"
+                    and nxt.field is None
+                    and not nxt.quoted
+                    and nxt.value.lower() in _BARE_PERIODS
+                ):
+                    self.take()
+                    source = f"this {nxt.value}"
+                    return Term("date", ("this", nxt.value.lower()), source)
+            parsed = parse_arxiv_id(token.value)
+            if parsed and (parsed.version or "/" in token.value or ":" in token.value):
+                # A pasted URL or versioned id finds the paper, whatever its version.
+                return Term("id", parsed.key.lower(), token.source)
+        folded = fold(token.value)
+        return Term("text", folded, token.source) if folded else None
+
+    def expand_saved(self, name: str, source: str) -> Node | None:
+        if not self.saved or name not in self.saved:
+            known = ", ".join(sorted(self.saved)) if self.saved else "none yet"
+            raise QueryError(f"{source}: no saved search named {name!r} (saved searches: {known}).")
+        if name in self.expanding:
+            chain = " -> ".join((*self.expanding, name))
+            raise QueryError(f"{source}: saved search {name!r} refers to itself ({chain}).")
+        inner = _Parser(self.saved[name], self.saved, (*self.expanding, name))
+        try:
+            return inner.parse()
+        except QueryError as error:
+            raise QueryError(f"In saved search {name!r}: {error.message}") from None
+
+
+def _combine(kind: type[And] | type[Or], children: list[Node]) -> Node | None:
+    flat: list[Node] = []
+    for child in children:
+        if isinstance(child, kind):
+            flat.extend(child.children)
+        else:
+            flat.append(child)
+    if not flat:
+        return None
+    if len(flat) == 1:
+        return flat[0]
+    return kind(tuple(flat))
+
+
+def parse_query(text: str, saved: Mapping[str, str] | None = None) -> Query:
+    """Parse a query; ``saved`` maps saved-search names to queries for ``saved:NAME``.
+
+    Raises QueryError naming the malformed part and showing what to write.
+    """
+    return Query(text, _Parser(text, saved, ()).parse())
+
+
+# ---------------------------------------------------------------------------
+# Index
+# ---------------------------------------------------------------------------
+
+_SEPARATOR = "\n"
+"""Joins fields and authors in the folded text. Folded query values never
+contain it, so a phrase cannot match across two fields or two authors."""
+
+
+def _default_topics() -> TopicsFor:
+    try:
+        from reader import topics
+    except ImportError:  # pragma: no cover - the module ships with the package
+        topics = None
+    topics_for = getattr(topics, "topics_for", None)
+    if topics_for is not None:
+        return topics_for
+    # NOTE: without a topic assignment, topic: falls back to categories and keywords.
+    return lambda paper: [*paper.categories, *paper.keywords]
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-search caches of state-derived position sets."""
+
+    index: SearchIndex
+    states: Mapping[str, PaperState]
+    today: date
+    sets: dict[str, set[int]] = field(default_factory=dict)
+    _indexed: list[tuple[int, PaperState]] | None = None
+    _with_text: list[tuple[int, PaperState]] | None = None
+
+    def indexed_states(self) -> list[tuple[int, PaperState]]:
+        """Return (position, state) for the states of indexed papers."""
+        if self._indexed is None:
+            where = self.index._position
+            self._indexed = [
+                (position, state)
+                for key, state in self.states.items()
+                if (position := where.get(key)) is not None
+            ]
+        return self._indexed
+
+    def states_with_text(self) -> list[tuple[int, PaperState]]:
+        """Return the indexed states that have a note or tags."""
+        if self._with_text is None:
+            self._with_text = [
+                (position, state)
+                for position, state in self.indexed_states()
+                if state.note or state.tags
+            ]
+        return self._with_text
+
+    def positions(
+        self, name: str, predicate: Callable[[PaperState], bool], *, text_only: bool = False
+    ) -> set[int]:
+        """Return the positions whose state satisfies ``predicate``, cached by ``name``."""
+        cached = self.sets.get(name)
+        if cached is None:
+            items = self.states_with_text() if text_only else self.indexed_states()
+            cached = {position for position, state in items if predicate(state)}
+            self.sets[name] = cached
+        return cached
+
+
+class SearchIndex:
+    """Folded text and a word index of every paper, built once and searched per query.
+
+    ASCII words are looked up in an inverted index from each word to the
+    papers that contain it, so a word term costs the size of its postings and
+    not a scan of every abstract; other terms scan the folded text. Results
+    are in library order: the order papers were added.
+
+    ``topics`` gives each paper's topic names for ``topic:``; by default the
+    ``reader.topics`` assignment is used.
+    """
+
+    def __init__(self, papers: Iterable[Paper] = (), *, topics: TopicsFor | None = None) -> None:
+        self._keys: list[str] = []
+        self._position: dict[str, int] = {}
+        self._papers: list[Paper] = []
+        self._text: list[str] = []
+        # End offsets of the title, authors, abstract and organization in _text.
+        self._title_end = array("l")
+        self._authors_end = array("l")
+        self._abstract_end = array("l")
+        self._org_end = array("l")
+        self._ids: list[str] = []
+        self._categories: list[tuple[str, ...]] = []
+        self._dates: list[str | None] = []
+        self._upvotes: list[int | None] = []
+        self._stars: list[int | None] = []
+        self._topics_for = topics
+        self._topic_text: list[str | None] = []
+        self._state_fold: dict[str, str] = {}
+        # ASCII word -> ascending positions of the papers containing it.
+        self._postings: dict[bytes, array] = {}
+        self._vocabulary: list[bytes] = []
+        self._vocabulary_sorted = True
+        # Sorted unions of the postings of recently looked-up prefixes.
+        self._union_cache: dict[bytes, array] = {}
+        self.add(papers)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @property
+    def keys(self) -> list[str]:
+        """Paper keys in library order (do not modify)."""
+        return self._keys
+
+    def set_topics(self, topics: TopicsFor | None) -> None:
+        """Use another topic assignment, e.g. after the taxonomy changed."""
+        self._topics_for = topics
+        self._topic_text = [None] * len(self._keys)
+
+    def add(self, papers: Iterable[Paper]) -> None:
+        """Append new papers, or update ones already indexed."""
+        # New papers are collected per word first: one list append per word
+        # and paper, then one array per word, is several times faster than
+        # growing every posting array paper by paper.
+        pending: defaultdict[bytes, list[int]] = defaultdict(list)
+        self._union_cache.clear()
+        collecting = gc.isenabled()
+        # Millions of small lists make the cyclic collector rescan the heap
+        # over and over; none of them can form a cycle.
+        gc.disable()
+        try:
+            self._add_papers(papers, pending)
+        finally:
+            if collecting:
+                gc.enable()
+        postings = self._postings
+        for word, positions in pending.items():
+            entry = postings.get(word)
+            if entry is None:
+                postings[word] = array("i", positions)
+                self._vocabulary.append(word)
+                self._vocabulary_sorted = False
+            else:
+                entry.extend(positions)
+
+    def _add_papers(self, papers: Iterable[Paper], pending: defaultdict[bytes, list[int]]) -> None:
+        for paper in papers:
+            if paper.key in self._position:
+                self.update(paper)
+                continue
+            where = self._append(paper)
+            for word in _ascii_words(self._text[where]):
+                pending[word].append(where)
+
+    def update(self, paper: Paper) -> None:
+        """Index a changed paper in place, or append it if it is new."""
+        where = self._position.get(paper.key)
+        if where is None:
+            self.add([paper])
+            return
+        old_text = self._text[where]
+        for column, value in zip(self._columns(), _paper_columns(paper)):
+            column[where] = value
+        self._topic_text[where] = None
+        text = self._text[where]
+        if old_text != text:
+            self._union_cache.clear()
+            old_words, new_words = _ascii_words(old_text), _ascii_words(text)
+            for word in old_words - new_words:
+                self._postings[word].remove(where)
+            for word in new_words - old_words:
+                postings = self._postings.get(word)
+                if postings is None:
+                    self._postings[word] = array("i", (where,))
+                    self._vocabulary.append(word)
+                    self._vocabulary_sorted = False
+                else:
+                    postings.insert(bisect_left(postings, where), where)
+
+    def _append(self, paper: Paper) -> int:
+        where = self._position[paper.key] = len(self._keys)
+        self._keys.append(paper.key)
+        for column, value in zip(self._columns(), _paper_columns(paper)):
+            column.append(value)
+        self._topic_text.append(None)
+        return where
+
+    def _columns(self) -> tuple[Any, ...]:
+        """Per-paper columns in the order ``_paper_columns`` returns values."""
+        return (
+            self._papers,
+            self._text,
+            self._title_end,
+            self._authors_end,
+            self._abstract_end,
+            self._org_end,
+            self._ids,
+            self._categories,
+            self._dates,
+            self._upvotes,
+            self._stars,
+        )
+
+    def _papers_with_prefix(self, prefix: bytes, candidates: list[int]) -> list[int]:
+        """Return the candidates that contain a word starting with ``prefix``.
+
+        A short prefix can cover thousands of words; when their postings add
+        up to far more than the candidates, checking each candidate's text is
+        cheaper than the union and finds the same papers.
+        """
+        if not self._vocabulary_sorted:
+            self._vocabulary.sort()
+            self._vocabulary_sorted = True
+        vocabulary = self._vocabulary
+        low = bisect_left(vocabulary, prefix)
+        high = bisect_left(vocabulary, prefix + b"\xff", low)
+        if low == high:
+            return []
+        postings = self._postings
+        found: Iterable[int] | None = None
+        if high - low == 1:
+            found = postings[vocabulary[low]]
+        else:
+            found = self._union_cache.get(prefix)
+            if found is None:
+                total = sum(len(postings[word]) for word in vocabulary[low:high])
+                if total > _SCAN_RATIO * len(candidates):
+                    return self._scan_word_start(prefix.decode(), candidates)
+                union: set[int] = set()
+                for word in vocabulary[low:high]:
+                    union.update(postings[word])
+                found = array("i", sorted(union))
+                if len(self._union_cache) >= _UNION_CACHE_SIZE:
+                    self._union_cache.pop(next(iter(self._union_cache)))
+                self._union_cache[prefix] = found
+        if len(candidates) == len(self._keys):
+            return found.tolist()
+        if len(found) > len(candidates) * _SCAN_RATIO:
+            return self._scan_word_start(prefix.decode(), candidates)
+        chosen = set(found)
+        return [i for i in candidates if i in chosen]
+
+    def _scan_word_start(self, word: str, candidates: list[int]) -> list[int]:
+        text = self._text
+        return [i for i in candidates if _has_word_start(text[i], word, 0, len(text[i]))]
+
+    def search(
+        self,
+        query: Query | str,
+        states: Mapping[str, PaperState],
+        *,
+        within: Sequence[str] | None = None,
+        today: date | None = None,
+    ) -> list[str]:
+        """Return the keys of all matching papers, in library order.
+
+        ``within`` limits the search to those keys (the previous results when
+        the new query ``refines`` the previous one). A string query is parsed
+        first and may raise QueryError.
+        """
+        if isinstance(query, str):
+            query = parse_query(query)
+        if within is None:
+            candidates = list(range(len(self._keys)))
+        else:
+            where = self._position
+            candidates = sorted({where[key] for key in within if key in where})
+        if query.root is not None and candidates:
+            context = _Context(self, states, today or date.today())
+            candidates = self._evaluate(query.root, candidates, context)
+        keys = self._keys
+        return [keys[i] for i in candidates]
+
+    # -- evaluation ---------------------------------------------------------
+
+    def _evaluate(self, node: Node, candidates: list[int], context: _Context) -> list[int]:
+        if isinstance(node, Term):
+            return self._match(node, candidates, context)
+        if isinstance(node, And):
+            for child in sorted(node.children, key=_cost):
+                candidates = self._evaluate(child, candidates, context)
+                if not candidates:
+                    break
+            return candidates
+        if isinstance(node, Or):
+            matched: set[int] = set()
+            remaining = candidates
+            for child in node.children:
+                hits = self._evaluate(child, remaining, context)
+                if hits:
+                    matched.update(hits)
+                    remaining = [i for i in remaining if i not in matched]
+            return [i for i in candidates if i in matched]
+        excluded = set(self._evaluate(node.child, candidates, context))
+        return [i for i in candidates if i not in excluded]
+
+    def _match_text(self, value: str, candidates: list[int], field: str) -> list[int]:
+        """Return the candidates with a word starting with ``value`` in ``field``.
+
+        ASCII values go through the word index first; a value of one word
+        in all fields needs nothing more. Other values are checked in the
+        folded text: at a word start for ASCII, as a substring otherwise.
+        """
+        text = self._text
+        if field == "text":
+            starts, ends = None, None
+        else:
+            starts, ends = {
+                "title": (None, self._title_end),
+                "author": (self._title_end, self._authors_end),
+                "abstract": (self._authors_end, self._abstract_end),
+                "org": (self._abstract_end, self._org_end),
+            }[field]
+        words = sorted(_ascii_words(value), key=len, reverse=True) if value.isascii() else []
+        for word in words:
+            candidates = self._papers_with_prefix(word, candidates)
+            if not candidates:
+                return []
+        if field == "text" and len(words) == 1 and words[0] == value.encode():
+            return candidates
+        if not words:
+            return [
+                i
+                for i in candidates
+                if text[i].find(value, starts[i] if starts else 0, ends[i] if ends else len(text[i])) >= 0
+            ]
+        return [
+            i
+            for i in candidates
+            if _has_word_start(text[i], value, starts[i] if starts else 0, ends[i] if ends else len(text[i]))
+        ]
+
+    def _match(self, term: Term, candidates: list[int], context: _Context) -> list[int]:
+        name = term.field
+        value = term.value
+        if name == "text":
+            hits = self._match_text(value, candidates, "text")
+            extra = self._state_text_hits(value, context)
+            if extra:
+                extra.difference_update(hits)
+                extra.intersection_update(candidates)
+                if extra:
+                    extra.update(hits)
+                    hits = sorted(extra)
+            return hits
+        if name in ("title", "author", "abstract", "org"):
+            return self._match_text(value, candidates, name)
+        if name == "id":
+            ids = self._ids
+            return [i for i in candidates if ids[i].startswith(value)]
+        if name == "cat":
+            categories = self._categories
+            return [i for i in candidates if any(c.startswith(value) for c in categories[i])]
+        if name == "date":
+            low, high = _resolve_dates(value, context.today)
+            dates = self._dates
+            return [
+                i
+                for i in candidates
+                if (day := dates[i]) is not None
+                and (low is None or day >= low)
+                and (high is None or day < high)
+            ]
+        if name in ("upvotes", "stars"):
+            low, high = value
+            numbers = self._upvotes if name == "upvotes" else self._stars
+            return [
+                i
+                for i in candidates
+                if (number := numbers[i]) is not None
+                and (low is None or number >= low)
+                and (high is None or number <= high)
+            ]
+        if name == "topic":
+            return self._match_topic(value, candidates)
+        return self._match_state(term, candidates, context)
+
+    def _match_state(self, term: Term, candidates: list[int], context: _Context) -> list[int]:
+        name, value = term.field, term.value
+        if name == "is":
+            if value == "withdrawn":
+                papers = self._papers
+                return [i for i in candidates if papers[i].withdrawn]
+            if value == "unread":
+                read = context.positions("read", lambda s: s.read)
+                return [i for i in candidates if i not in read]
+            predicates: dict[str, Callable[[PaperState], bool]] = {
+                "read": lambda s: s.read,
+                "starred": lambda s: s.starred,
+                "annotated": lambda s: s.annotated,
+                "tagged": lambda s: bool(s.tags),
+            }
+            chosen = context.positions(
+                value, predicates[value], text_only=value in ("annotated", "tagged")
+            )
+            return [i for i in candidates if i in chosen]
+        if name == "tag":
+            wanted, prefix = value
+            fold_tag = self._fold_state
+
+            def has_tag(state: PaperState) -> bool:
+                for tag in state.tags:
+                    folded = fold_tag(tag)
+                    if folded == wanted or (prefix and folded.startswith(wanted)):
+                        return True
+                return False
+
+            chosen = context.positions(f"tag {wanted} {prefix}", has_tag, text_only=True)
+            return [i for i in candidates if i in chosen]
+        # name == "note"
+        chosen = context.positions(
+            f"note {value}",
+            lambda s: bool(s.note) and _contains(self._fold_state(s.note), value),
+            text_only=True,
+        )
+        return [i for i in candidates if i in chosen]
+
+    def _state_text_hits(self, value: str, context: _Context) -> set[int]:
+        """Return the positions of papers whose note or tags contain ``value``."""
+
+        def contains(state: PaperState) -> bool:
+            if state.note and _contains(self._fold_state(state.note), value):
+                return True
+            return any(_contains(self._fold_state(tag), value) for tag in state.tags)
+
+        return set(context.positions(f"text {value}", contains, text_only=True))
+
+    def _fold_state(self, text: str) -> str:
+        folded = self._state_fold.get(text)
+        if folded is None:
+            if len(self._state_fold) > 100_000:
+                self._state_fold.clear()
+            folded = self._state_fold[text] = fold(text)
+        return folded
+
+    def _match_topic(self, value: str, candidates: list[int]) -> list[int]:
+        if self._topics_for is None:
+            self._topics_for = _default_topics()
+        topics_for = self._topics_for
+        topic_text = self._topic_text
+        papers = self._papers
+        hits = []
+        for i in candidates:
+            names = topic_text[i]
+            if names is None:
+                names = topic_text[i] = _SEPARATOR.join(fold(t) for t in topics_for(papers[i]))
+            if value in names:
+                hits.append(i)
+        return hits
+
+
+_FIELD_MARK = "\x00"
+_ITEM_MARK = "\x01"
+# Placeholders folded along with the text and then replaced by _SEPARATOR.
+# Neither counts as whitespace for str.split, so folding keeps them in place.
+
+
+def _paper_columns(paper: Paper) -> tuple[Any, ...]:
+    """Return a paper's values for SearchIndex._columns, folding its text once."""
+    fields = (
+        paper.title,
+        _ITEM_MARK.join(paper.authors),
+        paper.abstract,
+        paper.organization or "",
+        _ITEM_MARK.join([*paper.keywords, *paper.categories, paper.key, paper.versioned_id]),
+    )
+    folded = fold(_FIELD_MARK.join(fields))
+    if folded.count(_FIELD_MARK) != len(fields) - 1:
+        # A field contained a placeholder character itself: drop it and fold again.
+        cleaned = (value.replace(_FIELD_MARK, " ") for value in fields)
+        folded = fold(_FIELD_MARK.join(cleaned))
+    title_end = folded.find(_FIELD_MARK)
+    authors_end = folded.find(_FIELD_MARK, title_end + 1)
+    abstract_end = folded.find(_FIELD_MARK, authors_end + 1)
+    org_end = folded.find(_FIELD_MARK, abstract_end + 1)
+    text = folded.replace(_FIELD_MARK, _SEPARATOR).replace(_ITEM_MARK, _SEPARATOR)
+    day = paper.listed or paper.published
+    return (
+        paper,
+        text,
+        title_end,
+        authors_end,
+        abstract_end,
+        org_end,
+        paper.key.lower(),
+        tuple(category.lower() for category in paper.categories),
+        day[:10] if day else None,
+        paper.upvotes,
+        paper.github_stars,
+    )
+
+
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_SCAN_RATIO = 25
+"""Postings per candidate above which checking the candidates' text is cheaper."""
+_UNION_CACHE_SIZE = 32
+# Maps every byte that is not a lowercase ASCII letter or digit to a space, so
+# that bytes.translate + split finds the words of folded text in C.
+_WORD_TABLE = bytes(code if code in _WORD_BYTES else 32 for code in range(256))
+
+
+def _ascii_words(text: str) -> set[bytes]:
+    """Return the ASCII letter-and-digit words of folded text."""
+    return set(text.encode("ascii", "replace").translate(_WORD_TABLE).split())
+
+
+def _has_word_start(text: str, value: str, start: int, end: int) -> bool:
+    """Return whether ``value`` occurs in text[start:end] where a word starts.
+
+    A word is a run of ASCII letters and digits, as in the word index.
+    """
+    position = text.find(value, start, end)
+    if value[0] not in _WORD_CHARACTERS:
+        return position >= 0
+    while position >= 0:
+        if position == start or text[position - 1] not in _WORD_CHARACTERS:
+            return True
+        position = text.find(value, position + 1, end)
+    return False
+
+
+def _contains(text: str, value: str) -> bool:
+    """Match one folded string the way the index matches paper text."""
+    if value.isascii():
+        return _has_word_start(text, value, 0, len(text))
+    return value in text
+
+
+def _cost(node: Node) -> tuple[int, int]:
+    """Order AND children so cheap and selective filters narrow the set first."""
+    if isinstance(node, Term):
+        if node.field == "text":
+            return (3, -len(node.value))
+        if node.field in ("title", "author", "abstract", "org"):
+            return (2, -len(node.value))
+        if node.field == "topic":
+            return (1, 0)
+        return (0, 0)
+    if isinstance(node, Not):
+        return (5, 0)
+    return (4, 0)
+
+
+def matches(
+    query: Query | str,
+    paper: Paper,
+    state: PaperState | None = None,
+    *,
+    today: date | None = None,
+    topics: TopicsFor | None = None,
+) -> bool:
+    """Return whether one paper matches, e.g. to keep a changed paper in a filtered list."""
+    index = SearchIndex([paper], topics=topics)
+    states = {paper.key: state} if state is not None else {}
+    return bool(index.search(query, states, today=today))
