@@ -39,6 +39,7 @@ class KeySpec:
     key_display: str | None = None
     short: str = ""
     """Footer label; the description when empty."""
+    priority: bool = False
 
 
 KEY_TABLE: tuple[KeySpec, ...] = (
@@ -64,7 +65,10 @@ KEY_TABLE: tuple[KeySpec, ...] = (
     KeySpec("open_browser", "o", "Open in the browser", PAPER, footer=True, short="Open"),
     KeySpec("mark_all_read", "R", "Mark all shown papers read", LIST),
     KeySpec("undo", "u", "Undo mark all read", LIST),
-    KeySpec("search", "slash", "Search", LIST, footer=True, key_display="/"),
+    # A priority binding runs before the key reaches the focused widget, so
+    # the focus is already in the search input when the next key is handled
+    # (without it, letters typed right after "/" are lost).
+    KeySpec("search", "slash", "Search", LIST, footer=True, key_display="/", priority=True),
     KeySpec("cycle_sort", "S", "Change the sort order", LIST),
     KeySpec("toggle_sidebar", "b", "Show or hide the sidebar", VIEW),
     KeySpec("refresh", "f5,ctrl+r", "Reload the library from disk", VIEW),
@@ -86,6 +90,7 @@ def screen_bindings() -> list[Binding]:
             show=spec.footer,
             key_display=spec.key_display,
             tooltip=spec.description,
+            priority=spec.priority,
             id=spec.action,
         )
         for spec in KEY_TABLE

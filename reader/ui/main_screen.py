@@ -497,8 +497,13 @@ class MainScreen(Screen):
 
     def action_search(self) -> None:
         search = self.search_input
+        if self.focused is search:
+            search.insert_text_at_cursor("/")  # "/" is a priority binding, so type it here
+            return
         search.display = True
-        search.focus()
+        # Focus now, not after the next refresh as Widget.focus does, so keys
+        # typed right after "/" (a paste, a fast typist) reach the input.
+        self.set_focus(search)
 
     def action_clear_search(self) -> None:
         search = self.search_input
