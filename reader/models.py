@@ -92,11 +92,14 @@ class Paper:
 
     def to_record(self) -> dict[str, Any]:
         """Return a JSON-ready dict without empty optional fields."""
-        record = {}
-        for name, value in asdict(self).items():
-            if value is None or value == [] or value is False:
+        # A plain loop: dataclasses.asdict deep-copies and costs ~40 µs a
+        # paper, which dominated re-importing 100,000 changed papers.
+        record: dict[str, Any] = {}
+        for name in _PAPER_FIELD_ORDER:
+            value = getattr(self, name)
+            if value is None or value is False or value == []:
                 continue
-            record[name] = value
+            record[name] = list(value) if isinstance(value, list) else value
         return record
 
     @classmethod
@@ -133,7 +136,8 @@ class Paper:
         return self.to_record() != before
 
 
-_PAPER_FIELDS = {f.name for f in fields(Paper)}
+_PAPER_FIELD_ORDER = tuple(f.name for f in fields(Paper))
+_PAPER_FIELDS = set(_PAPER_FIELD_ORDER)
 _MERGE_REPLACE = (
     "title",
     "title_raw",
