@@ -1,11 +1,11 @@
 """What can be copied for a paper, and the two ways of copying it.
 
-``copy_choices`` builds the texts (links, a Markdown link, a BibTeX entry,
-the bare id). ``pyperclip_copy`` puts a text on the system clipboard through
-pyperclip's backend detection, and ``osc52_sequence`` builds the escape
-sequence that asks the terminal itself to set its clipboard, which is the
-way that works over SSH. The UI decides which to use (reader.ui.clipboard_worker);
-this module has no Textual import.
+``copy_choices`` builds the texts: links, a Markdown link, a BibTeX entry
+from reader.export and the bare id. ``pyperclip_copy`` puts a text on the
+system clipboard through pyperclip's backend detection. ``osc52_sequence``
+builds the escape sequence that makes the terminal itself set its
+clipboard, which also works over SSH. reader.ui.clipboard_worker picks the
+method; this module imports no Textual.
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-import re
 import subprocess
 import tempfile
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pyperclip
 
+from reader.export import bibtex_entry
 from reader.models import Paper
 
 logger = logging.getLogger(__name__)
@@ -78,94 +77,6 @@ def markdown_link(paper: Paper) -> str:
     url = paper.links()["abs"] or ""
     url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
     return f"[{title}]({url})"
-
-
-def _ascii_word(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
-
-
-_KEY_STOP_WORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "is", "are"}
-
-
-def paper_year(paper: Paper) -> str | None:
-    """Return the paper's year from its dates, else from the YY digits of its arXiv id."""
-    for date in (paper.published, paper.updated, paper.listed):
-        if date and re.match(r"\d{4}", date):
-            return date[:4]
-    arxiv_id = paper.arxiv_id
-    if arxiv_id is None:
-        return None
-    match = re.match(r"(\d{2})\d{2}\.", arxiv_id) or re.search(r"/(\d{2})\d{5}$", arxiv_id)
-    if not match:
-        return None
-    two_digits = int(match.group(1))
-    # arXiv started in August 1991, so 91-99 are 1990s years.
-    return f"{1900 + two_digits if two_digits >= 91 else 2000 + two_digits}"
-
-
-def _citation_key(paper: Paper) -> str:
-    # Google Scholar's convention: first author's surname, year, first
-    # significant title word, e.g. ``vaswani2017attention``.
-    surname = _ascii_word(paper.authors[0].split()[-1]) if paper.authors else ""
-    words = [_ascii_word(word) for word in paper.title.split()]
-    significant = [word for word in words if word and word not in _KEY_STOP_WORDS]
-    first_word = significant[0] if significant else ""
-    key = f"{surname or 'anonymous'}{paper_year(paper) or ''}{first_word}"
-    return key
-
-
-def _bibtex_value(text: str) -> str:
-    # BibTeX delimits values with braces and counts every brace, escaped or
-    # not, so an unbalanced brace in a title would swallow the rest of the
-    # entry. Such braces are dropped.
-    text = _one_line(text)
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        text = text.replace("{", "").replace("}", "")
-    return text
-
-
-def _bibtex_author(name: str) -> str:
-    name = _bibtex_value(name)
-    # A bare " and " inside one name would split it into two authors.
-    return f"{{{name}}}" if " and " in name else name
-
-
-def _fallback_bibtex_entry(paper: Paper, key: str | None = None) -> str:
-    """Build an arXiv-style ``@misc`` BibTeX entry for one paper."""
-    fields: list[tuple[str, str]] = [("title", _bibtex_value(paper.title))]
-    if paper.authors:
-        fields.append(("author", " and ".join(_bibtex_author(a) for a in paper.authors)))
-    year = paper_year(paper)
-    if year:
-        fields.append(("year", year))
-    if paper.arxiv_id:
-        fields.append(("eprint", paper.arxiv_id))
-        fields.append(("archivePrefix", "arXiv"))
-        if paper.categories:
-            fields.append(("primaryClass", paper.categories[0]))
-        fields.append(("url", paper.links()["abs"] or ""))
-    if paper.doi:
-        fields.append(("doi", paper.doi))
-        if not paper.arxiv_id:
-            fields.append(("url", f"https://doi.org/{paper.doi}"))
-    if paper.journal_ref:
-        fields.append(("note", _bibtex_value(paper.journal_ref)))
-    body = "".join(f"  {name}={{{value}}},\n" for name, value in fields)
-    return f"@misc{{{key or _citation_key(paper)},\n{body}}}"
-
-
-try:
-    # The export module, when present, owns the one BibTeX writer of the
-    # project, so the copy menu and `papers export` give identical entries.
-    from reader.export import bibtex_entry
-except ImportError:
-    bibtex_entry = _fallback_bibtex_entry
 
 
 def copy_choices(paper: Paper) -> list[CopyChoice]:
@@ -231,8 +142,8 @@ def clipboard_mode(environ: Mapping[str, str]) -> ClipboardMode:
     """Return the copy method that ``PAPERS_READER_CLIPBOARD`` selects.
 
     ``auto`` (the default) tries the system clipboard, then OSC 52, then a
-    dialog; ``system``, ``osc52`` and ``dialog`` use only that method, except
-    that a failed ``system`` copy still ends in the dialog.
+    dialog. ``system``, ``osc52`` and ``dialog`` use only that method, but a
+    failed ``system`` copy still ends in the dialog.
     """
     value = environ.get(MODE_ENV, "auto").strip().lower() or "auto"
     if value not in CLIPBOARD_MODES:
@@ -268,11 +179,11 @@ def inside_tmux(environ: Mapping[str, str]) -> bool:
 # ---------------------------------------------------------------------------
 # System clipboard (pyperclip)
 
-# Command-line backends that pyperclip picks; they are run here rather than
-# through pyperclip's copy function, which inherits the terminal as the
-# program's stderr (an "Error: Can't open display" would be drawn over the
-# app), ignores the exit status (a failed xclip would count as copied) and
-# has no timeout.
+# Command-line backends that pyperclip picks. They are run here rather than
+# through pyperclip 1.11's copy function, because that function passes the
+# terminal on as the program's stderr, so an "Error: Can't open display"
+# would be drawn over the app. It also ignores the exit status, so a failed
+# xclip would count as copied, and it has no timeout.
 _COMMAND_BACKENDS: dict[str, tuple[str, list[str]]] = {
     "copy_xclip": ("xclip", ["xclip", "-selection", "clipboard"]),
     "copy_xsel": ("xsel", ["xsel", "--clipboard", "--input"]),
@@ -298,10 +209,10 @@ def _detected_backend() -> Callable[..., Any]:
 
 
 def _backend_function() -> Callable[..., Any]:
-    # pyperclip.copy starts as a stub that detects the backend on first use;
-    # detection is done (once) here instead, so that the command backends
-    # can be run directly. A copy function set by pyperclip.set_clipboard()
-    # or by a test is used as it is.
+    # pyperclip.copy starts as a stub that detects the backend on first use.
+    # Detection is done once here instead, so the command backends can be
+    # run directly. A copy function set by pyperclip.set_clipboard() or by a
+    # test is used as it is.
     if pyperclip.copy is pyperclip.lazy_load_stub_copy:
         return _detected_backend()
     return pyperclip.copy

@@ -19,12 +19,10 @@ import reader.clipboard as clipboard
 from reader.clipboard import (
     ClipboardUnavailable,
     CopyChoice,
-    bibtex_entry,
     clipboard_mode,
     copy_choices,
     markdown_link,
     osc52_sequence,
-    paper_year,
     preview,
     pyperclip_copy,
     terminal_accepts_osc52,
@@ -137,7 +135,6 @@ def test_choices_old_style_id():
     assert "eprint={astro-ph/0601001}" in entry
     assert "primaryClass={astro-ph}" in entry
     assert "year={2006}" in entry
-    assert "note={ActaAstron.56:1-50,2006}" in entry
 
 
 def test_choices_title_key_paper():
@@ -205,28 +202,6 @@ def test_markdown_link_encodes_parentheses_in_url():
 
     assert link == "[Cats (and dogs)](https://arxiv.org/search/?searchtype=title&query=Cats+%28and+dogs%29)"
     assert link.count(")") == 2
-
-
-def test_bibtex_drops_unbalanced_braces():
-    paper = Paper(key="2406.18820", title="A {broken title", authors=["Tom Smith and Sons"])
-    entry = bibtex_entry(paper)
-
-    assert entry.count("{") == entry.count("}")
-    assert "broken title" in entry
-
-
-@pytest.mark.parametrize(
-    ("paper", "year"),
-    [
-        (Paper(key="2406.18820", title="t"), "2024"),
-        (Paper(key="hep-th/9901001", title="t"), "1999"),
-        (Paper(key="math/0309136", title="t"), "2003"),
-        (Paper(key="2406.18820", title="t", published="2023-12-30"), "2023"),
-        (Paper(key=title_key("t"), title="t"), None),
-    ],
-)
-def test_paper_year_from_dates_or_id(paper, year):
-    assert paper_year(paper) == year
 
 
 def test_preview_first_line_and_width():
