@@ -361,3 +361,79 @@ def test_export_dispatch() -> None:
     assert export([ATTENTION], STATES, "csv") == export_csv([ATTENTION], STATES)
     with pytest.raises(ValueError, match="unknown export format 'ris'"):
         export([ATTENTION], STATES, "ris")
+
+
+# -- papers export --------------------------------------------------------------
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    from reader.paths import Paths
+    from reader.store import Library
+
+    root = tmp_path / "home"
+    library = Library(Paths(data_dir=root / "data", config_dir=root / "config"))
+    library.open()
+    library.import_papers([Paper.from_record(p.to_record()) for p in (ATTENTION, SPECIAL, NO_ARXIV)])
+    library.set_starred("1706.03762", True)
+    library.set_note("title:0123456789abcdef", "Volume 1 first.")
+    library.close()
+    return root
+
+
+def run_cli(home: Path, *args: str):
+    from click.testing import CliRunner
+
+    from reader.cli import main
+
+    return CliRunner().invoke(main, list(args), env={"PAPERS_READER_HOME": str(home)}, catch_exceptions=False)
+
+
+def test_cli_export_query_to_stdout(home: Path) -> None:
+    result = run_cli(home, "export", "is:starred")
+    assert result.exit_code == 0
+    assert result.stdout == bibtex_entry(ATTENTION)
+    assert result.stderr == "Exported 1 paper as bibtex\n"
+
+
+def test_cli_export_file_format_from_suffix(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.csl.json"
+    result = run_cli(home, "export", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == f"Exported 3 papers as csl-json to {target}\n"
+    items = json.loads(target.read_text(encoding="utf-8"))
+    # Newest first, as `papers list` orders them.
+    assert [item["id"] for item in items] == ["2406.18820", "1706.03762", "title:0123456789abcdef"]
+
+
+def test_cli_export_markdown_uses_states(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    result = run_cli(home, "export", "-f", "markdown", "-o", str(target), "is:annotated")
+    assert result.exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "## [The Art of Computer Programming]" in text
+    assert "Volume 1 first." in text
+
+
+def test_cli_export_no_match_writes_empty_file(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "none.json"
+    result = run_cli(home, "export", "-o", str(target), "zebrafish")
+    assert result.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == []
+    assert result.stderr == f"0 papers matched; wrote an empty json export to {target}\n"
+
+
+def test_cli_export_negated_query_after_dashes(home: Path) -> None:
+    result = run_cli(home, "export", "-f", "csv", "--", "-is:starred", "-author:knuth")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["id"] for row in rows] == ["2406.18820"]
+
+
+def test_cli_export_bad_query_exits_1(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "never.bib"
+    result = run_cli(home, "export", "-o", str(target), "upvotes:>abc")
+    assert result.exit_code == 1
+    assert "upvotes:>abc: expected a number, e.g. upvotes:>50" in result.stderr
+    assert not target.exists()
