@@ -110,7 +110,7 @@ def draft_mtime(drafts_dir: Path, key: str) -> float | None:
 
 
 def remove_draft(drafts_dir: Path, key: str) -> None:
-    """Delete the draft of ``key``; a missing draft is not an error."""
+    """Delete the draft of ``key``. A missing draft is not an error."""
     try:
         draft_path(drafts_dir, key).unlink()
     except FileNotFoundError:
@@ -148,5 +148,5 @@ def pending_drafts(drafts_dir: Path) -> dict[str, str]:
         try:
             drafts[key] = path.read_bytes().decode("utf-8", errors="replace")
         except OSError as error:
-            logger.warning("Cannot read draft %s: %s", path, error)
+            logger.warning("Failed to read draft %s: %s", path, error)
     return drafts
