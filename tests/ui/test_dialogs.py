@@ -10,7 +10,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Static, TextArea
 
 import reader.ui.clipboard_worker as clipboard_worker
 import reader.ui.dialogs.note_editor as note_editor
@@ -369,11 +369,13 @@ async def test_copy_menu_prompts_literal():
 @pytest.mark.parametrize("name", ["note", "tags", "copy", "select", "confirm"])
 async def test_dialogs_fit_40x12(tmp_path, name):
     paper = webchallenger()
+    bibtex = copy_choices(paper)[5].text
+    write_draft(tmp_path, paper.key, "a draft\n" * 30)
     screens = {
-        "note": lambda: NoteEditor(paper.key, paper.title, "a note\n" * 30, tmp_path),
+        "note": lambda: NoteEditor(paper.key, paper.title, "a note", tmp_path),
         "tags": lambda: TagsEditor(paper.title, ["agents"], [f"tag{i}" for i in range(40)]),
         "copy": lambda: CopyMenu(paper),
-        "select": lambda: SelectTextDialog("BibTeX entry", copy_choices(paper)[5].text),
+        "select": lambda: SelectTextDialog("BibTeX entry", bibtex, reason="No clipboard."),
         "confirm": lambda: ConfirmDialog("Mark all 30 visible papers read?"),
     }
     app = Harness()
@@ -383,12 +385,19 @@ async def test_dialogs_fit_40x12(tmp_path, name):
         await pilot.pause()
 
         assert app.screen is screen
+        assert screen.has_class("-short")
         box = screen.query_one(".dialog-box")
-        assert box.region.width > 0
         assert box.region.height <= 12
+        assert box.region.width <= 40
+        heading = screen.query(".dialog-heading")
+        assert all(widget.region.height == 1 for widget in heading)
+        # The focused widget shows at least 3 rows of content (1 for an
+        # input line), and every button is on screen.
         focused = app.focused
         assert focused is not None
-        assert focused.region.height >= 1
+        assert focused.content_region.height >= (1 if isinstance(focused, (Input, Button)) else 3)
+        for button in screen.query(Button):
+            assert button.region.height == 1, button.id
         await pilot.press("escape")
         await pilot.pause()
 

@@ -7,14 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.clipboard import CopyChoice, copy_choices, preview
 from reader.models import Paper
 from reader.ui.dialogs._base import DialogScreen
 
-_PREVIEW_WIDTH = 70
+_PREVIEW_WIDTH = 60
 
 
 def choice_prompt(choice: CopyChoice) -> Content:
@@ -44,6 +44,15 @@ class CopyMenu(DialogScreen[tuple[str, str] | None]):
     CopyMenu #copy-options {
         height: auto;
         max-height: 24;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    CopyMenu.-short > .dialog-box {
+        height: 100%;
+    }
+    CopyMenu.-short #copy-options {
+        height: 1fr;
+        max-height: 100%;
     }
     """
 
@@ -61,9 +70,9 @@ class CopyMenu(DialogScreen[tuple[str, str] | None]):
         options = [Option(choice_prompt(choice), id=choice.key_hint) for choice in self.choices]
         with Vertical(classes="dialog-box") as box:
             box.border_title = "Copy"
+            box.border_subtitle = "Key or Enter copies · Esc cancel"
             yield Label(self.paper.title, markup=False, classes="dialog-heading")
             yield OptionList(*options, markup=False, id="copy-options")
-            yield Static("Press a shortcut key, or Enter on a line. Esc cancels.", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#copy-options", OptionList).focus()

@@ -58,7 +58,9 @@ class NoteEditor(DialogScreen[str | None]):
     DEFAULT_CSS = """
     NoteEditor > .dialog-box {
         height: 90%;
-        min-height: 8;
+    }
+    NoteEditor.-short > .dialog-box {
+        height: 100%;
     }
     NoteEditor #note-text {
         height: 1fr;
@@ -67,6 +69,11 @@ class NoteEditor(DialogScreen[str | None]):
     NoteEditor #note-status {
         color: $warning;
         height: auto;
+    }
+    NoteEditor.-short #note-status {
+        max-height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -115,10 +122,11 @@ class NoteEditor(DialogScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box") as box:
             box.border_title = "Note"
+            box.border_subtitle = "Esc save · Tab buttons"
             yield Label(self.paper_title, markup=False, classes="dialog-heading")
             status = Static("", markup=False, id="note-status")
             if self.restored_draft:
-                status.update("Restored an unsaved draft. Discard changes to go back to the saved note.")
+                status.update("Restored an unsaved draft. Discard changes returns to the saved note.")
             else:
                 status.display = False
             yield status
@@ -126,7 +134,6 @@ class NoteEditor(DialogScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Discard changes", variant="error", id="discard", compact=True)
-            yield Static("Esc saves and closes. Tab moves to the buttons.", classes="dialog-keys")
 
     def on_mount(self) -> None:
         text_area = self.query_one("#note-text", TextArea)

@@ -22,7 +22,21 @@ class SelectTextDialog(DialogScreen[None]):
     SelectTextDialog #select-text {
         height: auto;
         max-height: 20;
-        min-height: 1;
+    }
+    SelectTextDialog.-short > .dialog-box {
+        height: 100%;
+    }
+    SelectTextDialog.-short #select-text {
+        height: 1fr;
+        max-height: 100%;
+    }
+    SelectTextDialog .dialog-hint {
+        color: $text-muted;
+    }
+    SelectTextDialog.-short .dialog-hint, SelectTextDialog.-short .dialog-reason {
+        max-height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -43,15 +57,16 @@ class SelectTextDialog(DialogScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box") as box:
             box.border_title = "Copy by hand"
+            box.border_subtitle = "Esc or Enter close"
             yield Label(f"Copy the {self.label} by hand", markup=False, classes="dialog-heading")
             if self.reason:
                 yield Static(self.reason, markup=False, classes="dialog-reason")
             yield TextArea(self.text, read_only=True, soft_wrap=True, id="select-text")
             yield Static(
-                "Select with the mouse (hold Shift in most terminals) and use the "
-                "terminal's copy key. Esc or Enter closes.",
+                "Select with the mouse (hold Shift in most terminals), then use "
+                "the terminal's copy key.",
                 markup=False,
-                classes="dialog-keys",
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:

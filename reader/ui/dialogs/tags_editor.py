@@ -77,6 +77,17 @@ class TagsEditor(DialogScreen[list[str] | None]):
     | escape | Close without changes. |
     """
 
+    DEFAULT_CSS = """
+    TagsEditor #known-tags {
+        color: $text-muted;
+    }
+    TagsEditor.-short #known-tags {
+        max-height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, tags: list[str], known_tags: list[str]) -> None:
@@ -92,6 +103,7 @@ class TagsEditor(DialogScreen[list[str] | None]):
         value = ", ".join(self.tags) + ", " if self.tags else ""
         with Vertical(classes="dialog-box") as box:
             box.border_title = "Tags"
+            box.border_subtitle = "Enter save · Esc cancel · → complete"
             yield Label(self.paper_title, markup=False, classes="dialog-heading")
             yield Input(
                 value=value,
@@ -106,10 +118,6 @@ class TagsEditor(DialogScreen[list[str] | None]):
                 if more > 0:
                     shown += f" and {more} more"
                 yield Static(f"Known tags: {shown}", markup=False, id="known-tags")
-            yield Static(
-                "Enter saves. Esc cancels. Right arrow accepts a suggestion.",
-                classes="dialog-keys",
-            )
 
     def on_mount(self) -> None:
         self.query_one("#tags-input", Input).focus()
