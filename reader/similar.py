@@ -14,6 +14,7 @@ Everything is local, pure Python and standard library.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import logging
 import math
@@ -35,6 +36,18 @@ MAX_DOCUMENT_FREQUENCY = 0.4
 """Terms in more than this share of papers carry almost no weight and are dropped."""
 
 _WORD = re.compile(r"[^\W\d_][^\W_]+")
+_LOG_TF = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
+"""1 + ln(tf) for small counts, looked up instead of computed per term."""
+_ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_ASCII_SPLIT = bytes(code if code in _ASCII_WORD_BYTES else 32 for code in range(256))
+
+
+def _words(text: str) -> list[str]:
+    """Split text into folded words; ASCII text is split in C by bytes.translate."""
+    folded = fold(text)
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_SPLIT).decode("ascii").split()
+    return _WORD.findall(folded)
 _STOP_WORDS = frozenset(
     """
     a about above across after again against all almost along also although always am among an
@@ -57,7 +70,7 @@ _STOP_WORDS = frozenset(
 
 def _stem(word: str) -> str | None:
     """Return the indexed form of a folded word, or None for a word not indexed."""
-    if len(word) < 3 or word in _STOP_WORDS:
+    if len(word) < 3 or word[0].isdigit() or word in _STOP_WORDS:
         return None
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -83,7 +96,8 @@ class SimilarIndex:
         # Postings of term t: the papers whose kept terms include t, and the weights.
         self._post_docs: list[array] = []
         self._post_weights: list[array] = []
-        self._stem_cache: dict[str, str | None] = {}
+        # Folded word -> term id, or -1 for a word that is not indexed.
+        self._word_term: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -94,6 +108,18 @@ class SimilarIndex:
     @classmethod
     def build(cls, papers: Iterable[Paper], *, terms_per_paper: int = TERMS_PER_PAPER) -> SimilarIndex:
         """Index the title and abstract of every paper."""
+        collecting = gc.isenabled()
+        # The build allocates millions of small containers that cannot form
+        # cycles; the cyclic collector would rescan them over and over.
+        gc.disable()
+        try:
+            return cls._build(papers, terms_per_paper)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, papers: Iterable[Paper], terms_per_paper: int) -> SimilarIndex:
         index = cls()
         counts: list[tuple[array, array]] = []
         frequency: Counter[int] = Counter()
@@ -114,55 +140,70 @@ class SimilarIndex:
             # A term in one paper links it to no other; a term in most papers ranks nothing.
             if 2 <= df <= ceiling:
                 index._idf[term] = math.log(total / df)
-        index._post_docs = [array("l") for _ in index._idf]
-        index._post_weights = [array("f") for _ in index._idf]
 
+        post_docs: list[list[int]] = [[] for _ in index._idf]
+        post_weights: list[list[float]] = [[] for _ in index._idf]
         for position, (terms, tallies) in enumerate(counts):
             kept = index._weigh(terms, tallies, terms_per_paper)
             for term, weight in kept:
-                index._doc_terms.append(term)
-                index._doc_weights.append(weight)
-                index._post_docs[term].append(position)
-                index._post_weights[term].append(weight)
+                post_docs[term].append(position)
+                post_weights[term].append(weight)
+            index._doc_terms.extend(term for term, _ in kept)
+            index._doc_weights.extend(weight for _, weight in kept)
             index._doc_start.append(len(index._doc_terms))
+        index._post_docs = [array("l", documents) for documents in post_docs]
+        index._post_weights = [array("f", weights) for weights in post_weights]
         return index
 
     def _count_terms(self, title: str, abstract: str, *, grow: bool) -> tuple[array, array]:
         """Count the indexed words of a title (counted twice) and an abstract."""
-        words = Counter(_WORD.findall(fold(title)))
-        for word in words:
-            words[word] *= 2
-        words.update(_WORD.findall(fold(abstract)))
-        cache = self._stem_cache
-        by_term: dict[int, int] = {}
-        for word, count in words.items():
-            if word in cache:
-                stem = cache[word]
-            else:
-                stem = cache[word] = _stem(word)
-            if stem is None:
-                continue
-            term = self._term_id.get(stem)
-            if term is None:
-                if not grow:
-                    continue
-                term = self._term_id[stem] = len(self._term_id)
-            by_term[term] = by_term.get(term, 0) + count
+        title_words = _words(title)
+        counts = Counter(_words(abstract))
+        counts.update(title_words)
+        counts.update(title_words)
+        words = list(counts)
+        terms = list(map(self._word_term.get, words))
+        if None in terms:
+            terms = [
+                self._term_for(word, grow) if term is None else term
+                for word, term in zip(words, terms)
+            ]
+        pairs = [(term, count) for term, count in zip(terms, counts.values()) if term >= 0]
+        by_term = dict(pairs)
+        if len(by_term) < len(pairs):
+            # Two words with one stem ("model", "models"): add their counts.
+            by_term = {}
+            for term, count in pairs:
+                by_term[term] = by_term.get(term, 0) + count
         return array("l", by_term.keys()), array("l", by_term.values())
+
+    def _term_for(self, word: str, grow: bool) -> int:
+        """Return the term id of a new word (-1 if it is not indexed), remembering it."""
+        stem = _stem(word)
+        if stem is None:
+            term = -1
+        else:
+            term = self._term_id.get(stem, -1)
+            if term == -1 and grow:
+                term = self._term_id[stem] = len(self._term_id)
+        if grow or term >= 0:
+            self._word_term[word] = term
+        return term
 
     def _weigh(self, terms: Sequence[int], tallies: Sequence[int], keep: int) -> list[tuple[int, float]]:
         """Return the ``keep`` heaviest (term, weight) pairs of a unit-length TF-IDF vector."""
         idf = self._idf
-        weights = []
-        for term, tally in zip(terms, tallies):
-            value = idf[term]
-            if value > 0.0:
-                weights.append((term, (1.0 + math.log(tally)) * value))
-        norm = math.sqrt(sum(weight * weight for _, weight in weights))
-        if norm == 0.0:
+        weighted = [
+            ((_LOG_TF[tally] if tally < len(_LOG_TF) else 1.0 + math.log(tally)) * idf[term], term)
+            for term, tally in zip(terms, tallies)
+            if idf[term] > 0.0
+        ]
+        if not weighted:
             return []
-        heaviest = heapq.nlargest(keep, weights, key=lambda pair: pair[1])
-        return [(term, weight / norm) for term, weight in heaviest]
+        norm = math.hypot(*(weight for weight, _ in weighted))
+        if len(weighted) > keep:
+            weighted = heapq.nlargest(keep, weighted)
+        return [(term, weight / norm) for weight, term in weighted]
 
     def similar(self, key: str, n: int = 10) -> list[tuple[str, float]]:
         """Return up to ``n`` (key, cosine) pairs most like paper ``key``, best first.

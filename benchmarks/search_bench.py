@@ -1,0 +1,195 @@
+"""Time the search index and the similar-papers index on synthetic libraries.
+
+Usage: python benchmarks/search_bench.py [COUNT] [--seed N]
+
+The papers come from benchmarks/generate.py (authors, dates, categories,
+upvotes) with titles and abstracts rewritten from a topic model: 200 topics
+over a 30,000-word vocabulary plus common English words, so that a topic word
+such as "diffusion" occurs in a few percent of the papers, as in a real
+listing, rather than in all of them. Abstracts are 1,200 characters.
+
+Printed: index build times, the time of each keystroke while typing
+"diffusion model" (a full search, and a search narrowed within the previous
+results as the app does when the new query refines the old one), field,
+negation, OR, date and state queries, and similar-papers query times.
+All times are wall-clock medians of a few runs on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate_papers  # noqa: E402
+
+from reader.models import Paper, PaperState  # noqa: E402
+from reader.search import SearchIndex, parse_query  # noqa: E402
+from reader.similar import SimilarIndex  # noqa: E402
+
+COMMON = (
+    "the of and to in a is for we that on with this by as are our from an be "
+    "which it can model models method methods results show propose approach "
+    "based using performance data learning task tasks training existing new "
+    "paper these such also however large both than more while across over "
+    "into through two their has have not its first state art present further "
+    "framework experiments demonstrate significantly achieves improves work"
+).split()
+SEEDED_TOPIC_WORDS = {
+    0: "diffusion denoising score sampler noise schedule guidance".split(),
+    1: "graph node edge message passing gnn spectral".split(),
+    2: "language token prompt llm instruction reasoning chain".split(),
+    3: "robot manipulation grasp policy trajectory control".split(),
+}
+SYLLABLES = "ka lo mi ne ru sa te vi zo pe da fu gi hy ja ke lu mo ni or qu re si tu".split()
+
+
+def _vocabulary(rng: random.Random, size: int) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def _topic_words(rng: random.Random, vocabulary: list[str], topics: int) -> list[list[str]]:
+    result = []
+    for topic in range(topics):
+        words = rng.sample(vocabulary, 150)
+        result.append(SEEDED_TOPIC_WORDS.get(topic, []) + words)
+    return result
+
+
+def _text(rng: random.Random, topic: list[str], other: list[str], length: int) -> str:
+    words: list[str] = []
+    size = 0
+    while size < length:
+        roll = rng.random()
+        if roll < 0.55:
+            word = COMMON[min(int(rng.expovariate(0.08)), len(COMMON) - 1)]
+        elif roll < 0.9:
+            word = topic[min(int(rng.expovariate(0.05)), len(topic) - 1)]
+        else:
+            word = rng.choice(other)
+        words.append(word)
+        size += len(word) + 1
+    return " ".join(words)[:length]
+
+
+def realistic_papers(count: int, seed: int = 0) -> list[Paper]:
+    """Return ``count`` papers whose titles and abstracts follow a topic model."""
+    rng = random.Random(seed)
+    vocabulary = _vocabulary(rng, 30_000)
+    topics = _topic_words(rng, vocabulary, 200)
+    papers = generate_papers(count, seed)
+    for paper in papers:
+        main = topics[min(int(rng.expovariate(0.03)), len(topics) - 1)]
+        other = topics[rng.randrange(len(topics))]
+        paper.title = _text(rng, main, other, rng.randint(60, 110)).capitalize()
+        paper.abstract = _text(rng, main, other, 1200).capitalize() + "."
+    return papers
+
+
+def _median_ms(function, runs: int = 5) -> tuple[float, object]:
+    times = []
+    result = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def bench_search(papers: list[Paper], states: dict[str, PaperState]) -> None:
+    start = time.perf_counter()
+    index = SearchIndex(papers, topics=lambda paper: paper.categories)
+    print(f"search index build: {time.perf_counter() - start:.2f} s for {len(papers):,} papers")
+    gc.freeze()
+    today = date(2026, 12, 1)
+
+    print("\ntyping 'diffusion model' (ms per keystroke: full search / narrowed within previous)")
+    text = "diffusion model"
+    previous_query = None
+    previous_keys: list[str] | None = None
+    for end in range(1, len(text) + 1):
+        typed = text[:end]
+        query = parse_query(typed)
+        full_ms, keys = _median_ms(lambda: index.search(query, states, today=today), runs=3)
+        within = previous_keys if previous_query is not None and query.refines(previous_query) else None
+        narrow_ms, narrowed = _median_ms(
+            lambda: index.search(query, states, within=within, today=today), runs=3
+        )
+        assert narrowed == keys
+        print(f"  {typed!r:20} {full_ms:7.1f} / {narrow_ms:7.1f}   {len(keys):>7,} hits")
+        previous_query, previous_keys = query, keys
+
+    print("\nother queries (ms, full search)")
+    for text in (
+        "zebrafish",
+        '"noise schedule"',
+        "author:müller",
+        "author:\"anna rossi\" title:graph",
+        "diffusion -guidance",
+        "diffusion OR graph",
+        "(diffusion OR graph) -robot upvotes:>100",
+        "since:2026-06-01 is:unread",
+        "last:2w cat:cs.CV",
+        "is:starred OR tag:reading",
+        "topic:cs.cl",
+    ):
+        query = parse_query(text)
+        ms, keys = _median_ms(lambda: index.search(query, states, today=today))
+        print(f"  {text!r:45} {ms:7.1f}   {len(keys):>7,} hits")
+
+
+def bench_similar(papers: list[Paper]) -> None:
+    start = time.perf_counter()
+    index = SimilarIndex.build(papers)
+    print(f"\nsimilar index build: {time.perf_counter() - start:.2f} s for {len(papers):,} papers")
+    rng = random.Random(1)
+    times = []
+    for paper in rng.sample(papers, 20):
+        start = time.perf_counter()
+        index.similar(paper.key, n=10)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(
+        f"similar(key, n=10) over 20 papers: median {statistics.median(times):.1f} ms, "
+        f"max {times[-1]:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, nargs="?", default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-similar", action="store_true")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    papers = realistic_papers(args.count, args.seed)
+    print(f"generated {len(papers):,} papers in {time.perf_counter() - start:.1f} s")
+    rng = random.Random(args.seed)
+    states = {}
+    for paper in rng.sample(papers, len(papers) // 5):
+        states[paper.key] = PaperState(
+            read=True,
+            starred=rng.random() < 0.1,
+            note="to reread: compare with the baseline" if rng.random() < 0.05 else "",
+            tags=["reading"] if rng.random() < 0.05 else [],
+        )
+
+    bench_search(papers, states)
+    if not args.skip_similar:
+        bench_similar(papers)
+
+
+if __name__ == "__main__":
+    main()
