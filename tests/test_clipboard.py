@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import stat
 import subprocess
 
@@ -328,10 +329,14 @@ def fake_x11(tmp_path, monkeypatch):
     """Run pyperclip's detection with DISPLAY set and a folder of fake programs first on PATH."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
+    # PATH holds only this folder, so a real xclip or xsel on the machine is
+    # never picked; the fake programs need only cat and sleep.
+    for tool in ("cat", "sleep"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
     monkeypatch.setattr(pyperclip, "copy", pyperclip.lazy_load_stub_copy)
     monkeypatch.setenv("DISPLAY", ":99")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    monkeypatch.setenv("PATH", str(bin_dir))
     clipboard._detected_backend.cache_clear()
     yield bin_dir
     clipboard._detected_backend.cache_clear()
@@ -374,3 +379,50 @@ def test_forking_xsel_does_not_block(fake_x11, tmp_path):
 
     assert pyperclip_copy("hep-th/9901001", timeout=2.5) == "xsel"
     assert output.read_text(encoding="utf-8") == "hep-th/9901001"
+
+
+@pytest.fixture
+def xvfb_display():
+    """Start a private Xvfb server and return its DISPLAY value."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        # Xvfb writes the display number to the pipe once it accepts clients.
+        with os.fdopen(read_end, "r") as pipe:
+            number = pipe.readline().strip()
+        assert number.isdigit(), "Xvfb did not report a display number"
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@pytest.mark.skipif(
+    not (shutil.which("Xvfb") and shutil.which("xclip")), reason="needs Xvfb and xclip installed"
+)
+def test_real_xclip_roundtrip(xvfb_display, monkeypatch):
+    monkeypatch.setattr(pyperclip, "copy", pyperclip.lazy_load_stub_copy)
+    monkeypatch.setenv("DISPLAY", xvfb_display)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    clipboard._detected_backend.cache_clear()
+    text = "Grüße [bold]x[/bold] 2606.10423v3"
+    try:
+        backend = pyperclip_copy(text)
+        pasted = subprocess.run(
+            ["xclip", "-selection", "clipboard", "-o"],
+            capture_output=True,
+            timeout=5,
+            check=True,
+            env={**os.environ, "DISPLAY": xvfb_display},
+        ).stdout.decode("utf-8")
+    finally:
+        clipboard._detected_backend.cache_clear()
+
+    assert backend == "xclip"
+    assert pasted == text
