@@ -223,8 +223,8 @@ class Query:
 
         When it does, the caller can pass the previous results as ``within``
         and search only those. The check is conservative: each top-level
-        term of ``previous`` must be repeated here, or extended (a longer
-        word containing it, a longer id or category prefix).
+        term of ``previous`` must be repeated here, or extended (a word,
+        id or category prefix that starts with it).
         """
         if previous.root is None:
             return True
@@ -243,9 +243,11 @@ def _implies(new: Node, old: Node) -> bool:
         return True
     if not isinstance(new, Term) or not isinstance(old, Term) or new.field != old.field:
         return False
-    if new.field in TEXT_FIELDS or new.field in ("note", "topic"):
+    if new.field == "topic":
         return old.value in new.value
-    if new.field in ("id", "cat"):
+    if new.field in TEXT_FIELDS or new.field in ("note", "id", "cat"):
+        # Words match where a word starts, so only a longer prefix narrows:
+        # "mod" narrows "mo", while "model" does not narrow "del".
         return new.value.startswith(old.value)
     return False
 

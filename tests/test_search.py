@@ -405,6 +405,7 @@ def test_refines_allows_narrowing() -> None:
     assert not parse_query("diffusion").refines(previous)
     assert not parse_query("diffusion OR mod").refines(previous)
     assert not parse_query("-abc").refines(parse_query("-ab"))
+    assert not parse_query("model").refines(parse_query("del"))
     assert parse_query("id:2501.0").refines(parse_query("id:2501"))
 
 
@@ -469,3 +470,15 @@ def test_samples_searchable() -> None:
     assert "Boglárka Ecsedi" in next(p for p in papers if p.key == hits[0]).authors
     assert index.search("author:niccolo", {}) == index.search("author:Niccolò", {})
     assert index.search("upvotes:0", {}) != []
+
+
+def test_narrowing_while_typing_matches_full_search(index: SearchIndex) -> None:
+    for typed in ('diffusion graphs', 'author:"de la cruz"', "schrödinger -gan", "cat:cs.lg is:read"):
+        previous_query, previous_keys = None, None
+        for end in range(1, len(typed) + 1):
+            query = parse_query(typed[:end])
+            full = index.search(query, STATES, today=TODAY)
+            if previous_query is not None and query.refines(previous_query):
+                narrowed = index.search(query, STATES, within=previous_keys, today=TODAY)
+                assert narrowed == full, typed[:end]
+            previous_query, previous_keys = query, full
