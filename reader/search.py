@@ -33,7 +33,7 @@ A query is a list of terms that must all match. Terms:
     June 2024 paper, ``cat:cs`` every ``cs.*`` category. ``id:`` accepts URLs
     and versioned ids.
 ``is:starred``, ``is:unread``, ``is:read``, ``is:annotated``, ``is:tagged``, ``is:withdrawn``
-    The paper's state.
+    The paper's state. A unique prefix is enough: ``is:star``, ``is:un``.
 ``since:``, ``after:``, ``before:``, ``until:``, ``on:`` / ``date:``
     Date bounds with ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (a month or year
     is the whole period): ``since:`` and ``until:`` include the period,
@@ -391,6 +391,14 @@ def _period(value: str, source: str) -> tuple[date, date]:
         raise QueryError(f"{source}: {value} is not a real date; {_DATE_HINT}.") from None
 
 
+def _unique_prefix(text: str, choices: Sequence[str]) -> str | None:
+    """Return the one choice that starts with ``text`` (is:star -> starred), else None."""
+    if text in choices:
+        return text
+    found = [choice for choice in choices if choice.startswith(text)]
+    return found[0] if len(found) == 1 else None
+
+
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
@@ -426,8 +434,8 @@ def _date_value(name: str, value: str, source: str) -> tuple:
             )
         return ("last", match.group(2), int(match.group(1)))
     # name == "this"
-    unit = value.lower()
-    if unit not in ("week", "month", "year"):
+    unit = _unique_prefix(value.lower(), _BARE_PERIODS)
+    if unit is None:
         raise QueryError(f"{source}: expected this:week, this:month or this:year.")
     return ("this", unit)
 
@@ -620,8 +628,8 @@ class _Parser:
         if name == "cat":
             return Term("cat", fold(value.rstrip("*")), source)
         if name == "is":
-            state = value.lower()
-            if state not in IS_VALUES:
+            state = _unique_prefix(value.lower(), IS_VALUES)
+            if state is None:
                 raise QueryError(
                     f"{source}: unknown state; use "
                     + ", ".join(f"is:{v}" for v in IS_VALUES[:-1])

@@ -333,6 +333,8 @@ def test_fields(index: SearchIndex, text: str, expected: list[str]) -> None:
         ("spectral", ["2501.00002"]),
         ("mlops", ["2501.00001"]),
         ("is:starred OR is:annotated", ["2501.00001", "2501.00002"]),
+        ("is:star", ["2501.00001"]),
+        ("is:un", ["2501.00003", "hep-th/9901001", "title:0123456789abcdef"]),
     ],
 )
 def test_state_filters(index: SearchIndex, text: str, expected: list[str]) -> None:
@@ -359,6 +361,7 @@ def test_state_filters(index: SearchIndex, text: str, expected: list[str]) -> No
         ("this:week", ["2501.00001", "2501.00002"]),
         ("this week", ["2501.00001", "2501.00002"]),
         ("this:month", ["2501.00001", "2501.00002", "title:0123456789abcdef"]),
+        ("this:w", ["2501.00001", "2501.00002"]),
         ("this:year", ["2501.00001", "2501.00002", "2501.00003", "title:0123456789abcdef"]),
         ('"today"', []),
     ],
@@ -476,7 +479,11 @@ def test_narrowing_while_typing_matches_full_search(index: SearchIndex) -> None:
     for typed in ('diffusion graphs', 'author:"de la cruz"', "schrödinger -gan", "cat:cs.lg is:read"):
         previous_query, previous_keys = None, None
         for end in range(1, len(typed) + 1):
-            query = parse_query(typed[:end])
+            try:
+                query = parse_query(typed[:end])
+            except QueryError:
+                # The app keeps the previous results while a term is invalid.
+                continue
             full = index.search(query, STATES, today=TODAY)
             if previous_query is not None and query.refines(previous_query):
                 narrowed = index.search(query, STATES, within=previous_keys, today=TODAY)
