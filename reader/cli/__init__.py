@@ -42,4 +42,5 @@ def main(ctx: click.Context) -> None:
 
 # Each module below adds its commands to ``main``.
 from reader.cli import library_commands  # noqa: E402,F401
+from reader.cli import fetch_commands  # noqa: E402,F401
 from reader.cli import export_commands  # noqa: E402,F401
