@@ -103,6 +103,8 @@ def _send_osc52(app: App[Any], text: str, tmux: bool) -> bool:
     # when its allow-passthrough option is on. Sending both covers either
     # setting, and a terminal that gets both just sets the clipboard twice.
     app.copy_to_clipboard(text)
+    # NOTE: GNU screen needs its own DCS wrapping, split into short chunks;
+    # inside screen only the plain sequence is sent.
     if tmux:
         driver.write(osc52_sequence(text, tmux=True))
     return True
