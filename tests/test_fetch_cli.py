@@ -67,6 +67,11 @@ def test_fetch_hf_date_imports_thirty_papers(home, server, monkeypatch):
     assert library_keys() == expected
     assert "2606.00467" in expected
 
+    listed = run("list", "--json")
+    assert listed.exit_code == 0
+    ids = {orjson.loads(line)["id"] for line in listed.stdout.splitlines()}
+    assert ids == expected
+
 
 def test_server_down_changes_nothing(home, server, monkeypatch):
     monkeypatch.setenv("PAPERS_READER_HF_URL", server.url)

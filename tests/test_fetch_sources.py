@@ -225,14 +225,10 @@ def test_unreachable_server_falls_back_to_cache(httpx_mock, fetch, library):
     assert len(library.papers()) == 30
 
 
-def test_offline_reimports_cache_without_requests(httpx_mock, fetch, paths):
+def test_offline_reimports_cache_without_requests(httpx_mock, fetch):
     httpx_mock.add_response(content=HF_DAY.read_bytes())
     fetch(HfRequest(date="2026-06-12"))
-    fresh = Library(paths)
-    fresh.open()
-    # A new library folder would be empty; here the same one sees the papers unchanged.
     report = fetch(HfRequest(date="2026-06-12"), offline=True)
-    fresh.close()
     assert report.ok
     assert report.offline
     assert report.unchanged == 30
@@ -410,3 +406,16 @@ def test_title_lookup_with_nothing_to_do_sends_nothing(httpx_mock, fetch):
     assert report.ok
     assert report.sources[0].notes == ["every paper has an arXiv id"]
     assert httpx_mock.get_requests() == []
+
+
+def test_title_lookup_unreachable_changes_nothing(httpx_mock, fetch, library):
+    title = "Turning the TIDE: Cross-Architecture Distillation for Diffusion Large Language Models"
+    library.import_papers([Paper(key=title_key(title), title=title, sources=["hf-page"])])
+    for _ in range(3):
+        httpx_mock.add_exception(httpx.ConnectError("[Errno 111] Connection refused"))
+    report = fetch(TitleLookupRequest())
+    assert report.sources[0].error == (
+        f"arXiv API did not answer (connection refused at {API}/api/query). "
+        "There is no cached copy to use instead. Nothing was changed."
+    )
+    assert library.get(title_key(title)) is not None

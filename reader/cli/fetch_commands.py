@@ -130,7 +130,7 @@ def fetch_hf_command(ctx, day, date_from, date_to, week, month, trending, offlin
     type=click.IntRange(min=1),
     default=2000,
     show_default=True,
-    help="Most results to fetch from the arXiv API, newest first.",
+    help="Maximum number of results to fetch from the arXiv API, newest first.",
 )
 @click.option("--offline", is_flag=True, help=_OFFLINE_HELP)
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
@@ -165,7 +165,7 @@ def fetch_arxiv_command(
     type=click.IntRange(min=1),
     default=20,
     show_default=True,
-    help="Most titles to search for; each search waits 3 s for arXiv's rate limit.",
+    help="Maximum number of titles to search for; searches are 3 s apart (arXiv's rate limit).",
 )
 @click.option("--offline", is_flag=True, help=_OFFLINE_HELP)
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)

@@ -5,7 +5,7 @@ after the other and imports what each one parsed. A request that fails
 changes nothing beyond the papers it had already read, because the store's
 import never removes papers or state. When a server cannot be reached, the
 response cached by an earlier fetch is imported instead, and the report
-says so. It does no UI work and may run in a thread worker.
+states it. It does no UI work and may run in a thread worker.
 """
 
 from __future__ import annotations
@@ -34,9 +34,14 @@ from reader.models import Paper
 from reader.paths import Paths, default_paths
 
 __all__ = [
+    "ArxivQueryRequest",
+    "ArxivRssRequest",
+    "FetchError",
     "FetchReport",
     "FetchRequest",
+    "HfRequest",
     "SourceReport",
+    "TitleLookupRequest",
     "default_requests",
     "run_fetch",
 ]
@@ -54,7 +59,7 @@ class LibraryLike(Protocol):
 
 @dataclass
 class SourceReport:
-    """What one request fetched and imported, or why it failed."""
+    """The outcome of one request: counts of imported papers, or the failure."""
 
     label: str
     """The request in words, e.g. ``Hugging Face Daily Papers 2026-06-12``."""
@@ -75,7 +80,7 @@ class SourceReport:
         return self.error is None
 
     def summary(self) -> str:
-        """One line: counts, where the data came from, and any notes."""
+        """Format one line with the counts, the cached copy used, and any notes."""
         line = f"{self.label}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
         if self.cached_at:
             line += f" (from the copy cached at {self.cached_at})"
@@ -216,10 +221,10 @@ def _finish_error(source: SourceReport) -> None:
 
 
 def _run_fallback(request: FetchRequest, run: _Run, source: SourceReport) -> None:
-    """Import the cached responses of a request whose server did not answer."""
+    """Import the cached responses of a request whose server could not be reached."""
     live_error = source.error
     cached, error = _run_request(request, run)
-    if isinstance(error, NotCachedError):
+    if isinstance(error, NotCachedError) or (error is None and cached.cached_at is None):
         source.error = f"{live_error} There is no cached copy to use instead."
         _finish_error(source)
         return

@@ -1,7 +1,7 @@
 """arXiv: the RSS announcement feed and the search API.
 
 ``{arxiv_rss_url}/rss/cs.LG+cs.AI`` lists the latest announcement of the
-categories. ``{arxiv_api_url}/api/query`` answers a search, paged with
+categories. ``{arxiv_api_url}/api/query`` returns the results of a search, paged with
 ``start``/``max_results``; the feed states the total in
 ``opensearch:totalResults``. arXiv asks API clients to leave 3 seconds
 between requests, so every API request here goes through one process-wide
@@ -49,7 +49,7 @@ def fetch_rss(
     page = pages.get(
         source=RSS_SOURCE,
         service=RSS_SERVICE,
-        what=request.label,
+        label=request.label,
         url=url,
         params={},
         cache_key={"categories": "+".join(request.categories)},
@@ -92,7 +92,7 @@ def fetch_query(
             page = pages.get(
                 source=API_SOURCE,
                 service=API_SERVICE,
-                what=request.label,
+                label=request.label,
                 url=url,
                 params=params,
                 suffix=".xml",

@@ -142,9 +142,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 class NotCachedError(ReaderError):
     """An offline fetch for which no response was ever cached."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, label: str) -> None:
         super().__init__(
-            f"No cached copy of {what}; fetch it once while online.",
+            f"No cached copy of {label}; fetch it once while online.",
             title="Not cached",
         )
 
@@ -168,7 +168,7 @@ class Page:
 
 
 class PageSource:
-    """Gets response bodies live (caching what parses) or, offline, from the cache."""
+    """Response bodies from the network (cached once they parse) or, offline, from the cache."""
 
     def __init__(self, client: HttpClient | None, cache: ResponseCache, *, offline: bool) -> None:
         if client is None and not offline:
@@ -189,7 +189,7 @@ class PageSource:
         *,
         source: str,
         service: str,
-        what: str,
+        label: str,
         url: str,
         params: Mapping[str, str | int],
         suffix: str,
@@ -201,14 +201,14 @@ class PageSource:
         """Return one page; ``volatile`` keeps a copy per fetch day (see ``cache_name``).
 
         The cache name comes from ``cache_key``, else from ``params``.
-        Offline, raises NotCachedError naming ``what`` when there is no copy.
+        Offline, raises NotCachedError naming ``label`` when there is no copy.
         """
         key = params if cache_key is None else cache_key
         if self.offline:
             name = cache_name(key)
             cached = self.cache.load_latest(source, name, suffix) if volatile else self.cache.load(source, name, suffix)
             if cached is None:
-                raise NotCachedError(what)
+                raise NotCachedError(label)
             self.cached_times.append(cached.fetched_at)
             return Page(body=cached.body, url=cached.url or url, status=200, cached_at=cached.fetched_at)
 

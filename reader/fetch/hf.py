@@ -67,7 +67,7 @@ def fetch_hf(
             page = pages.get(
                 source=SOURCE,
                 service=SERVICE,
-                what=request.label,
+                label=request.label,
                 url=url,
                 params=params,
                 suffix=".json",

@@ -41,7 +41,7 @@ def _default_sleep(seconds: float) -> None:
 
 
 class FetchError(ReaderError):
-    """A request that failed after its retries: no answer, or an HTTP error status.
+    """A request that failed after its retries: no response, or an HTTP error status.
 
     ``unreachable`` is true when the server could not be reached at all
     (connection refused, DNS failure, timeout), which is when a cached
@@ -185,7 +185,6 @@ class HttpClient:
         (arXiv sends its error feed with 400). Raises FetchError otherwise.
         """
         passed = set(pass_statuses)
-        shown_url = url
         for attempt in range(1, self.tries + 1):
             last_try = attempt == self.tries
             if limiter is not None:
@@ -193,7 +192,7 @@ class HttpClient:
             try:
                 response = self._client.get(url, params=params)
             except httpx.TransportError as error:
-                reason = describe_transport_error(error, shown_url)
+                reason = describe_transport_error(error, url)
                 log.warning("%s attempt %d/%d failed: %s", service, attempt, self.tries, reason)
                 if last_try:
                     raise FetchError(service, url, reason, unreachable=True) from error

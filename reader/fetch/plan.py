@@ -1,4 +1,4 @@
-"""What to fetch: requests for each source, date parsing, and subscriptions.
+"""Fetch requests for each source, date parsing, and subscriptions.
 
 A request is a small frozen dataclass. The CLI builds them from its
 options, ``default_requests`` builds them from the ``[[fetch.subscriptions]]``

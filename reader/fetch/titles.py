@@ -72,7 +72,7 @@ def lookup_titles(
             page = pages.get(
                 source=API_SOURCE,
                 service=API_SERVICE,
-                what=f"the title search for {paper.title!r}",
+                label=f"the title search for {paper.title!r}",
                 url=url,
                 params=params,
                 suffix=".xml",
