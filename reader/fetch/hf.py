@@ -1,9 +1,13 @@
 """Hugging Face Daily Papers: ``GET {hf_url}/api/daily_papers``, paged with limit/p.
 
-Parameters, as used by public clients of this undocumented-in-detail API:
+The parameters are those that public clients of the API send:
 ``date=YYYY-MM-DD``, ``week=YYYY-Www``, ``month=YYYY-MM``, ``sort=trending``,
-``limit`` (at most 100 per page) and ``p`` (page number from 0). With no
-date, week or month the API lists the latest day.
+``limit`` and ``p`` (page number from 0). With no date, week or month the
+endpoint lists the latest papers.
+
+NOTE: the Hub API reference does not describe these parameters in detail.
+The 100-per-page limit and 0-based ``p`` come from client code, not from a
+specification, which is why paging also stops when a page repeats.
 """
 
 from __future__ import annotations
