@@ -106,6 +106,8 @@ class MainScreen(Screen):
         self._sidebar_wanted = config.show_sidebar
         self._sidebar_forced = False
         self._reloading = False
+        self._shown_key: str | None = None
+        """Key whose abstract is shown; None when the next cursor event must redraw it."""
 
     # Layout ---------------------------------------------------------------------
 
@@ -139,7 +141,9 @@ class MainScreen(Screen):
         self._apply_layout()
         self._show_view(keep_key=None)
         self.paper_list.focus()
-        self._assign_topics()
+        # Start the topic worker after the first frame: it holds the GIL for
+        # seconds at 100,000 papers and would delay that frame.
+        self.call_after_refresh(self._assign_topics)
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -167,6 +171,7 @@ class MainScreen(Screen):
         return self.catalog.keys_for(self.selection, self.order)
 
     def _set_rows(self, keys: list[str], keep_key: str | None) -> None:
+        self._shown_key = None  # the papers may have changed, so redraw the abstract
         self.paper_list.set_rows(keys, keep_key=keep_key, sort_order=self.order)
         self._update_header()
 
@@ -192,8 +197,21 @@ class MainScreen(Screen):
     @on(PaperList.Highlighted)
     @guarded
     def _on_highlighted(self, event: PaperList.Highlighted) -> None:
-        self._show_abstract(event.key)
-        self._start_read_timer(event.key)
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """Show the abstract of the paper under the cursor and restart the auto-read timer.
+
+        Navigation actions call this right after moving the cursor, so the
+        list row and the abstract are redrawn in the same frame; the
+        Highlighted message that follows (or a click's) then finds nothing to do.
+        """
+        key = self.paper_list.current_key
+        if key == self._shown_key:
+            return
+        self._shown_key = key
+        self._show_abstract(key)
+        self._start_read_timer(key)
 
     @on(Sidebar.Selected)
     @guarded
@@ -391,21 +409,27 @@ class MainScreen(Screen):
 
     def action_cursor_down(self) -> None:
         self.paper_list.move_by(1)
+        self._follow_cursor()
 
     def action_cursor_up(self) -> None:
         self.paper_list.move_by(-1)
+        self._follow_cursor()
 
     def action_cursor_top(self) -> None:
         self.paper_list.move_to(0)
+        self._follow_cursor()
 
     def action_cursor_bottom(self) -> None:
         self.paper_list.move_to(len(self.paper_list.keys) - 1)
+        self._follow_cursor()
 
     def action_page_down(self) -> None:
         self.paper_list.page(1)
+        self._follow_cursor()
 
     def action_page_up(self) -> None:
         self.paper_list.page(-1)
+        self._follow_cursor()
 
     def _jump(self, direction: int, match: Callable[[str], bool], missing: str) -> None:
         keys = self.paper_list.keys
@@ -413,6 +437,7 @@ class MainScreen(Screen):
         while 0 <= index < len(keys):
             if match(keys[index]):
                 self.paper_list.move_to(index)
+                self._follow_cursor()
                 return
             index += direction
         self.notify(missing, timeout=2, markup=False)

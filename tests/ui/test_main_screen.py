@@ -44,8 +44,7 @@ def row_text(screen: MainScreen, index: int) -> str:
 
 
 def abstract_text(screen: MainScreen) -> str:
-    body = screen.abstract.query_one("#abstract-body")
-    return str(body.render())
+    return screen.abstract.plain
 
 
 def header_text(screen: MainScreen) -> str:

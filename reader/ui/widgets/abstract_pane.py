@@ -6,9 +6,11 @@ title such as ``[bold]x[/bold]`` is shown literally and never parsed as markup.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from reader.models import Paper, PaperState
 from reader.topics import Taxonomy
@@ -104,17 +106,27 @@ def _field(text: Text, label: str, value: str) -> None:
     text.append("\n")
 
 
-class AbstractPane(VerticalScroll, can_focus=True):
-    """A scrolling view of one paper; the screen scrolls it while the list keeps focus."""
+class AbstractPane(ScrollView, can_focus=True):
+    """A scrolling view of one paper; the screen scrolls it while the list keeps focus.
+
+    A line-API widget: the text is wrapped once per paper and width, and a
+    new paper redraws only this pane. (A Static inside a VerticalScroll made
+    every cursor move re-lay out the whole screen, about 20 ms at 160x50.)
+    """
 
     DEFAULT_CSS = """
-    AbstractPane > Static {
-        width: 1fr;
+    AbstractPane {
+        overflow-x: hidden;
+        overflow-y: scroll;
     }
     """
 
-    def compose(self):
-        yield Static(Text("No paper selected."), id="abstract-body", markup=False)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text: Text = Text("No paper selected.")
+        """What the pane shows, before wrapping."""
+        self._lines: list[Strip] = []
+        self._wrapped_width = -1
 
     def show(
         self,
@@ -125,10 +137,60 @@ class AbstractPane(VerticalScroll, can_focus=True):
         scroll_home: bool = True,
     ) -> None:
         """Show a paper (or an empty message), by default from the top."""
-        body = self.query_one("#abstract-body", Static)
         if paper is None:
-            body.update(Text("No paper matches this view."))
+            self.text = Text("No paper matches this view.")
         else:
-            body.update(describe(paper, state or PaperState(), taxonomy, topics))
+            self.text = describe(paper, state or PaperState(), taxonomy, topics)
+        self._wrapped_width = -1
         if scroll_home:
-            self.scroll_home(animate=False)
+            self.scroll_to(y=0, animate=False)
+        self._wrap(self.scrollable_content_region.width)
+        self.refresh()
+
+    @property
+    def plain(self) -> str:
+        """The pane's text without styles."""
+        return self.text.plain
+
+    def _wrap(self, width: int) -> None:
+        if width == self._wrapped_width:
+            return
+        self._wrapped_width = width
+        self._lines = []
+        if width > 0:
+            # One cell of margin on each side, drawn here rather than with CSS
+            # padding, which costs a pass over every line on every repaint.
+            margin = 1 if width > 10 else 0
+            console = self.app.console
+            options = console.options.update_width(width - 2 * margin)
+            style = self.rich_style
+            pad = [Segment(" " * margin, style)] if margin else []
+            for line in console.render_lines(self.text, options, pad=False):
+                segments = [*pad, *Segment.apply_style(line, style)]
+                segments = Segment.adjust_line_length(segments, width, style)
+                self._lines.append(Strip(segments, width))
+        size = Size(width, len(self._lines))
+        if size != self.virtual_size:
+            # Setting virtual_size normally asks for a layout of the whole
+            # screen; with the scrollbar always shown (overflow-y: scroll) the
+            # pane's own size cannot change, so updating the scrollbar is enough.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+
+    def on_resize(self) -> None:
+        self._wrap(self.scrollable_content_region.width)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped_width = -1
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        self._wrap(width)
+        index = round(self.scroll_offset.y) + y
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(width, self.rich_style)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width

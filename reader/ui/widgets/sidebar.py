@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.ui.catalog import VIEW_LABELS, Catalog, Count, Selection
-from reader.ui.widgets.text import one_line
+from reader.ui.widgets.text import fit, one_line
 
 ACTIVE_MARK = "▸ "
 
@@ -39,6 +38,7 @@ class Sidebar(OptionList):
         self._entries: dict[str, tuple[Selection, str]] = {}
         """Option id -> (selection, label)."""
         self._shown: dict[str, tuple] = {}
+        self._built_width = 0
         """Option id -> the (active, unread, total) its prompt was drawn with."""
 
     def on_mount(self) -> None:
@@ -87,27 +87,43 @@ class Sidebar(OptionList):
                 entry(f"search:{number}", Selection("search", query), name, -1)
 
         highlighted = self.highlighted
+        self._built_width = self._text_width()
         self.set_options(options)
         if highlighted is not None and highlighted < len(options):
             self.highlighted = highlighted
         elif options:
             self.highlighted = 1
 
-    def _prompt(self, option_id: str, counts: tuple[int, int] | int) -> Table:
-        """Build one entry: the label cut to fit on the left, the counts on the right."""
+    def _prompt(self, option_id: str, counts: tuple[int, int] | int) -> Text:
+        """Build one entry: the label cut to fit on the left, the counts on the right.
+
+        Plain Text cut to the sidebar's width, because OptionList measures the
+        height of every prompt and a rich Table per entry made that slow.
+        """
         selection, label = self._entries[option_id]
         active = selection == self.active
         self._shown[option_id] = (active, counts)
-        style = "bold" if active else ""
         if isinstance(counts, tuple):
             number = f"{counts[0]}/{counts[1]}"
         else:
             number = str(counts) if counts >= 0 else ""
-        grid = Table.grid(expand=True, padding=(0, 0, 0, 1))
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(justify="right", no_wrap=True, style="dim")
-        grid.add_row(Text((ACTIVE_MARK if active else "  ") + one_line(label), style=style), number)
-        return grid
+        width = self._text_width()
+        name = (ACTIVE_MARK if active else "  ") + one_line(label)
+        room = max(1, width - len(number) - 1)
+        text = Text(fit(name, room), style="bold" if active else "", no_wrap=True, overflow="crop")
+        text.append(" " + number, style="dim")
+        return text
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            width = self.styles.width.value if self.styles.width and self.styles.width.is_cells else 28
+            width = int(width) - 3  # padding and a scrollbar
+        return max(width, 4)
+
+    def on_resize(self) -> None:
+        if self._entries and self._text_width() != self._built_width:
+            self.rebuild()
 
     # Updating -----------------------------------------------------------------
 
