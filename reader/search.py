@@ -748,10 +748,11 @@ class _Context:
     def states_with_text(self) -> list[tuple[int, PaperState]]:
         """Return the indexed states that have a note or tags."""
         if self._with_text is None:
+            where = self.index._position
             self._with_text = [
-                (position, state)
-                for position, state in self.indexed_states()
-                if state.note or state.tags
+                (where[key], state)
+                for key, state in self.states.items()
+                if (state.note or state.tags) and key in where
             ]
         return self._with_text
 
