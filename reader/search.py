@@ -778,6 +778,9 @@ class SearchIndex:
 
     ``topics`` gives each paper's topic names for ``topic:``; by default the
     ``reader.topics`` assignment is used.
+
+    NOTE: not thread-safe. Call ``search``, ``add`` and ``update`` from one
+    thread, or guard them with one lock.
     """
 
     def __init__(self, papers: Iterable[Paper] = (), *, topics: TopicsFor | None = None) -> None:
