@@ -156,3 +156,34 @@ def test_samples_similar() -> None:
     results = index.similar(papers[0].key, n=5)
     assert 1 <= len(results) <= 5
     assert papers[0].key not in keys_of(results)
+
+
+def test_cli_similar(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from reader.cli import main
+    from reader.paths import Paths
+    from reader.store import Library
+
+    home = tmp_path / "home"
+    library = Library(Paths(data_dir=home / "data", config_dir=home / "config"))
+    library.open()
+    library.import_papers([Paper.from_record(p.to_record()) for p in PAPERS])
+    library.close()
+    env = {"PAPERS_READER_HOME": str(home)}
+
+    result = CliRunner().invoke(main, ["similar", "arXiv:2401.10001v2", "-n", "3", "--json"], env=env)
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {record["id"] for record in records} == {"2401.10002", "2401.10003", "2401.10004"}
+    assert records[0]["title"] == "Faster Sampling for Score-Based Diffusion Models"
+
+    result = CliRunner().invoke(main, ["similar", "2401.20001", "-n", "1"], env=env)
+    assert result.exit_code == 0
+    assert result.stdout.split()[1] in {"2401.20002", "2401.20003"}
+
+    result = CliRunner().invoke(main, ["similar", "9999.99999"], env=env)
+    assert result.exit_code == 1
+    assert "No paper with id '9999.99999' in the library" in result.stderr
