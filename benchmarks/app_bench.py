@@ -3,10 +3,10 @@
 For each size N, generates N synthetic papers (benchmarks/generate.py) into a
 temporary PAPERS_READER_HOME through Library.import_papers, then:
 
-* first paint: starts a child process that opens the library the way
-  ``papers`` does and runs the app headless at 160x50; the time is from the
-  parent's spawn to the first idle frame with rows, plus RSS at that point
-  and after the background topic assignment;
+* first paint: a child process opens the library the way ``papers`` does
+  and runs the app headless at 160x50. The time runs from the parent's
+  spawn to the first frame that draws a list row. RSS is taken then and
+  again after the background topic assignment.
 * cursor move: in this process, under App.run_test, the CPU time
   (time.process_time) of pressing j and waiting for the abstract update,
   median and 95th percentile of 100 presses.
@@ -73,8 +73,8 @@ def first_paint_child(root: Path, spawned: float) -> None:
     app = PapersApp(library, config, paths)
     result: dict[str, float] = {"library_open_s": opened}
 
-    # The first frame with rows is when the compositor first asks the list
-    # for a row; the time is recorded there, not after Pilot's pause, which
+    # The first frame with rows is when the compositor first requests a row
+    # of the list; the time is recorded there, not after Pilot's pause, which
     # also waits for the topic worker.
     original_render_line = PaperList.render_line
 

@@ -1,4 +1,4 @@
-"""The Textual app: a small hub that holds the library and config and shows the main screen."""
+"""The Textual app: a small hub that keeps the library and config and shows the main screen."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ class PapersApp(App[int]):
             self._exception = error
             self._exception_event.set()
         self.exit(
-            1,
+            return_code=1,
             message=Text(
                 f"papers: unexpected error: {type(error).__name__}: {error}. "
                 f"Details are in {self.paths.log_file}."

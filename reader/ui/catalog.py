@@ -31,7 +31,7 @@ VIEW_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred", "annotate
 
 @dataclass(frozen=True)
 class Selection:
-    """What the sidebar selected: a view, topic, tag, day or saved search."""
+    """A sidebar choice: a view, topic, tag, day or saved search."""
 
     kind: str
     """One of view, topic, tag, day, search."""

@@ -51,7 +51,7 @@ def filter_keys(
 
 
 def narrows(previous: str, query: str) -> bool:
-    """Whether every match of ``query`` is also a match of ``previous``.
+    """Return whether every match of ``query`` is also a match of ``previous``.
 
     True when each word of the previous query is a substring of some word of
     the new one (typing more letters or adding words), so the new search can

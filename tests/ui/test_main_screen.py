@@ -508,3 +508,35 @@ async def test_quit_with_ctrl_q(make_app: AppFactory) -> None:
         await settle(app, pilot)
         await pilot.press("ctrl+q")
     assert app.return_code == 0
+
+
+async def test_palette_has_sort_and_views(make_app: AppFactory) -> None:
+    app = make_app(searches={"Agents": "agent"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(app, pilot)
+        commands = {command.title: command for command in app.get_system_commands(screen)}
+        assert "Sort by upvotes" in commands
+        assert "Show Starred" in commands
+        assert "Toggle sidebar" in commands
+        commands["Sort by title"].callback()
+        assert screen.order == "title"
+        commands["Search: Agents"].callback()
+        await pilot.pause()
+        assert screen.selection == Selection("search", "agent")
+        assert screen.paper_list.keys
+        assert "Agents" in header_text(screen)
+
+
+async def test_unexpected_error_exits_cleanly(make_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+
+    def broken(self: MainScreen) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(MainScreen, "action_cycle_sort", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("S")
+            await pilot.pause()
+    assert app.return_code == 1

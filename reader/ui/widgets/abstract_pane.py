@@ -171,7 +171,7 @@ class AbstractPane(ScrollView, can_focus=True):
                 self._lines.append(Strip(segments, width))
         size = Size(width, len(self._lines))
         if size != self.virtual_size:
-            # Setting virtual_size normally asks for a layout of the whole
+            # Setting virtual_size normally requests a layout of the whole
             # screen; with the scrollbar always shown (overflow-y: scroll) the
             # pane's own size cannot change, so updating the scrollbar is enough.
             self.set_reactive(ScrollView.virtual_size, size)

@@ -1,7 +1,7 @@
 """The paper list: one line per paper, rendered only for the rows on screen.
 
 A line-API ``ScrollView``: the widget holds a list of keys and builds a row
-only when ``render_line`` asks for it, with a small LRU cache, so 100,000
+only when ``render_line`` requests it, with a small LRU cache, so 100,000
 papers cost no more to show than 100. It posts messages up and never touches
 the disk or the clipboard.
 """
