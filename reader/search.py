@@ -73,7 +73,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -954,7 +954,7 @@ class SearchIndex:
         query: Query | str,
         states: Mapping[str, PaperState],
         *,
-        within: Sequence[str] | None = None,
+        within: Collection[str] | None = None,
         today: date | None = None,
     ) -> list[str]:
         """Return the keys of all matching papers, in library order.
@@ -965,15 +965,23 @@ class SearchIndex:
         """
         if isinstance(query, str):
             query = parse_query(query)
+        keys = self._keys
+        limit: set[str] | None = None
         if within is None:
-            candidates = list(range(len(self._keys)))
+            candidates = list(range(len(keys)))
+        elif len(within) * 4 > len(keys):
+            # A large subset costs more to turn into positions than the word
+            # index saves; search everything and filter the keys afterwards.
+            candidates = list(range(len(keys)))
+            limit = within if isinstance(within, (set, frozenset)) else set(within)
         else:
             where = self._position
             candidates = sorted({where[key] for key in within if key in where})
         if query.root is not None and candidates:
             context = _Context(self, states, today or date.today())
             candidates = self._evaluate(query.root, candidates, context)
-        keys = self._keys
+        if limit is not None:
+            return [key for i in candidates if (key := keys[i]) in limit]
         return [keys[i] for i in candidates]
 
     # -- evaluation ---------------------------------------------------------
