@@ -10,10 +10,13 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from reader.config import Config
+from reader.drafts import remove_draft
+from reader.errors import ReaderError
 from reader.paths import Paths
 from reader.store import Library, Notice
 from reader.topics import Taxonomy
 from reader.ui.bindings import split_keymap
+from reader.ui.dialogs import NoteEditor
 from reader.ui.catalog import SORT_LABELS, SORT_ORDERS, VIEW_LABELS, VIEWS, Selection
 from reader.ui.main_screen import MainScreen
 from reader.ui.styles import app_css_path
@@ -76,6 +79,30 @@ class PapersApp(App[int]):
             )
         yield SystemCommand("Toggle sidebar", "Show or hide the topic sidebar", screen.action_toggle_sidebar)
         yield SystemCommand("Reload library", "Re-read the library from disk", screen.action_refresh)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: object = None) -> None:
+        """Save a note that is still open in the editor, then exit.
+
+        Every way out (q, ctrl+q, SIGTERM, SIGHUP) passes through here, so a
+        note being typed is stored, not left only as a draft.
+        """
+        self._save_open_notes()
+        super().exit(result, return_code, message)  # type: ignore[arg-type]
+
+    def _save_open_notes(self) -> None:
+        for screen in self.screen_stack:
+            if not isinstance(screen, NoteEditor):
+                continue
+            key = screen.paper_key
+            try:
+                text = screen.current_text()
+                if text != self.library.state(key).note:
+                    self.library.set_note(key, text)
+                    log.info("Saved the open note of %s on exit", key)
+                remove_draft(self.paths.drafts_dir, key)
+            except (ReaderError, OSError):
+                # The draft stays on disk and is offered again at the next start.
+                log.exception("Could not save the open note of %s on exit", key)
 
     def _handle_exception(self, error: Exception) -> None:
         # An error that escaped every handler: log it with its traceback and

@@ -29,7 +29,11 @@ from reader.paths import Paths
 from reader.store import Library
 from reader.topics import Taxonomy, assign_topics
 from reader.ui.bindings import screen_bindings
+from reader.drafts import pending_drafts, remove_draft
 from reader.ui.catalog import ALL, SORT_LABELS, SORT_ORDERS, Catalog, Selection, paper_date
+from reader.ui.clipboard_worker import copy_text
+from reader.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
+from reader.ui.help_screen import HelpScreen
 from reader.ui.search import filter_keys
 from reader.ui.widgets.abstract_pane import AbstractPane
 from reader.ui.widgets.header import HeaderBar
@@ -141,9 +145,23 @@ class MainScreen(Screen):
         self._apply_layout()
         self._show_view(keep_key=None)
         self.paper_list.focus()
+        self._report_drafts()
         # Start the topic worker after the first frame: it holds the GIL for
         # seconds at 100,000 papers and would delay that frame.
         self.call_after_refresh(self._assign_topics)
+
+    def _report_drafts(self) -> None:
+        """Tell the user about note drafts left by a crash or a killed terminal."""
+        drafts = [key for key in pending_drafts(self.paths.drafts_dir) if key in self.catalog.papers]
+        if not drafts:
+            return
+        names = ", ".join(drafts[:3]) + (f" and {len(drafts) - 3} more" if len(drafts) > 3 else "")
+        self.notify(
+            f"Unsaved note drafts were found for {names}. Open a paper's note (a) to keep its draft.",
+            title="Note drafts recovered",
+            timeout=10,
+            markup=False,
+        )
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -305,7 +323,6 @@ class MainScreen(Screen):
 
     @guarded
     def action_annotate(self) -> None:
-        from reader.ui.dialogs.note_editor import NoteEditor
 
         key = self._current()
         if key is None:
@@ -319,19 +336,20 @@ class MainScreen(Screen):
 
     @guarded
     def _note_closed(self, key: str, before: str, text: str | None) -> None:
-        if text is None or text == before:
+        if text is None:
             return
-        self.library.set_note(key, text)
+        if text != before:
+            self.library.set_note(key, text)
+        # The draft goes only once the note is on disk, so a crash in
+        # between still leaves the text somewhere.
+        remove_draft(self.paths.drafts_dir, key)
+        if text == before:
+            return
         self._after_state_change([key], show_abstract=True)
         self.notify("Note saved." if text.strip() else "Note removed.", timeout=2, markup=False)
 
     @guarded
     def action_edit_tags(self) -> None:
-        try:
-            from reader.ui.dialogs import TagsEditor
-        except ImportError:
-            self.notify("The tags editor is not available in this build.", severity="error", markup=False)
-            return
         key = self._current()
         if key is None:
             return
@@ -359,11 +377,6 @@ class MainScreen(Screen):
 
     @guarded
     def action_copy_menu(self) -> None:
-        try:
-            from reader.ui.dialogs import CopyMenu
-        except ImportError:
-            self.notify("The copy menu is not available in this build.", severity="error", markup=False)
-            return
         key = self._current()
         if key is None:
             return
@@ -375,7 +388,6 @@ class MainScreen(Screen):
             self._copy(text, label)
 
     def _copy(self, text: str, label: str) -> None:
-        from reader.ui.clipboard_worker import copy_text
 
         self.run_worker(copy_text(self.app, text, label), group="copy", exclusive=True)
 
@@ -574,7 +586,6 @@ class MainScreen(Screen):
     # Help, refresh, quit --------------------------------------------------------------
 
     def action_help(self) -> None:
-        from reader.ui.help_screen import HelpScreen
 
         self.app.push_screen(HelpScreen())
 

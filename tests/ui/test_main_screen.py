@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 
-import reader.ui.clipboard_worker as clipboard_worker
+import reader.ui.main_screen as main_screen
 from reader.models import Paper
 from reader.paths import Paths
 from reader.store import Library
@@ -258,6 +258,49 @@ async def test_note_saved_from_editor(make_app: AppFactory) -> None:
         assert dict(screen.catalog.view_counts())["annotated"] == 1
 
 
+@pytest.mark.parametrize("close_keys", [("escape",), ("ctrl+q",)], ids=["escape", "quit"])
+async def test_typed_note_saved_on_close(make_app: AppFactory, paths: Paths, close_keys: tuple[str, ...]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(app, pilot)
+        key = screen.paper_list.current_key
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"naive café", "enter", *"line 2")
+        await pilot.press(*close_keys)
+        await pilot.pause()
+    reopened = Library(paths)
+    reopened.open()
+    assert reopened.state(key).note == "naive café\nline 2"
+    assert list(paths.drafts_dir.glob("*.txt")) == []
+
+
+async def test_note_saved_with_save_button(make_app: AppFactory, paths: Paths) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(app, pilot)
+        key = screen.paper_list.current_key
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"saved by button")
+        await pilot.click("#save")
+        await pilot.pause()
+        assert app.library.state(key).note == "saved by button"
+    assert list(paths.drafts_dir.glob("*.txt")) == []
+
+
+async def test_startup_reports_crash_drafts(make_app: AppFactory, paths: Paths) -> None:
+    from reader.drafts import write_draft
+
+    write_draft(paths.drafts_dir, NEWEST_HF_KEY, "typed before the crash")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(NEWEST_HF_KEY in m and "draft" in m for m in messages)
+
+
 async def test_tags_saved_from_editor(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -444,7 +487,7 @@ async def test_copy_link_uses_worker(make_app: AppFactory, monkeypatch: pytest.M
         copied.append((text, label))
         return "system"
 
-    monkeypatch.setattr(clipboard_worker, "copy_text", fake_copy)
+    monkeypatch.setattr(main_screen, "copy_text", fake_copy)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settle(app, pilot)

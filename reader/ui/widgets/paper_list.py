@@ -27,7 +27,7 @@ from reader.ui.widgets.text import fit, one_line
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 NOTE_MARK = "✎"
-AUTHOR_WIDTH = 18
+AUTHOR_WIDTH = 16
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -214,7 +214,7 @@ class PaperList(ScrollView, can_focus=True):
             if len(paper.authors) > 1 or paper.author_count > 1:
                 author += " et al."
             parts.append(fit(one_line(author), AUTHOR_WIDTH))
-        if width >= 52:
+        if width >= 46:
             parts.append(f"{paper_date(paper, self.sort_order) or '':>10}")
         if width >= 28:
             upvotes = "" if paper.upvotes is None else f"▲{paper.upvotes}"
