@@ -2,11 +2,10 @@
 
 Usage: python benchmarks/search_bench.py [COUNT] [--seed N]
 
-The papers come from benchmarks/generate.py (authors, dates, categories,
-upvotes) with titles and abstracts rewritten from a topic model: 200 topics
-over a 30,000-word vocabulary plus common English words, so that a topic word
-such as "diffusion" occurs in a few percent of the papers, as in a real
-listing, rather than in all of them. Abstracts are 1,200 characters.
+The papers come from benchmarks/generate.py, whose titles and abstracts
+follow a topic model, so that a topic word such as "diffusion" occurs in a
+few percent of the papers, as in a real listing. Abstracts are 1,200
+characters.
 
 Printed: index build times, the time of each keystroke while typing
 "diffusion model" (a full search, and a search narrowed within the previous
@@ -36,66 +35,9 @@ from reader.models import Paper, PaperState  # noqa: E402
 from reader.search import SearchIndex, parse_query  # noqa: E402
 from reader.similar import SimilarIndex  # noqa: E402
 
-COMMON = (
-    "the of and to in a is for we that on with this by as are our from an be "
-    "which it can model models method methods results show propose approach "
-    "based using performance data learning task tasks training existing new "
-    "paper these such also however large both than more while across over "
-    "into through two their has have not its first state art present further "
-    "framework experiments demonstrate significantly achieves improves work"
-).split()
-SEEDED_TOPIC_WORDS = {
-    0: "diffusion denoising score sampler noise schedule guidance".split(),
-    1: "graph node edge message passing gnn spectral".split(),
-    2: "language token prompt llm instruction reasoning chain".split(),
-    3: "robot manipulation grasp policy trajectory control".split(),
-}
-SYLLABLES = "ka lo mi ne ru sa te vi zo pe da fu gi hy ja ke lu mo ni or qu re si tu".split()
-
-
-def _vocabulary(rng: random.Random, size: int) -> list[str]:
-    words: set[str] = set()
-    while len(words) < size:
-        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return sorted(words)
-
-
-def _topic_words(rng: random.Random, vocabulary: list[str], topics: int) -> list[list[str]]:
-    result = []
-    for topic in range(topics):
-        words = rng.sample(vocabulary, 150)
-        result.append(SEEDED_TOPIC_WORDS.get(topic, []) + words)
-    return result
-
-
-def _text(rng: random.Random, topic: list[str], other: list[str], length: int) -> str:
-    words: list[str] = []
-    size = 0
-    while size < length:
-        roll = rng.random()
-        if roll < 0.55:
-            word = COMMON[min(int(rng.expovariate(0.08)), len(COMMON) - 1)]
-        elif roll < 0.9:
-            word = topic[min(int(rng.expovariate(0.05)), len(topic) - 1)]
-        else:
-            word = rng.choice(other)
-        words.append(word)
-        size += len(word) + 1
-    return " ".join(words)[:length]
-
-
 def realistic_papers(count: int, seed: int = 0) -> list[Paper]:
-    """Return ``count`` papers whose titles and abstracts follow a topic model."""
-    rng = random.Random(seed)
-    vocabulary = _vocabulary(rng, 30_000)
-    topics = _topic_words(rng, vocabulary, 200)
-    papers = generate_papers(count, seed)
-    for paper in papers:
-        main = topics[min(int(rng.expovariate(0.03)), len(topics) - 1)]
-        other = topics[rng.randrange(len(topics))]
-        paper.title = _text(rng, main, other, rng.randint(60, 110)).capitalize()
-        paper.abstract = _text(rng, main, other, 1200).capitalize() + "."
-    return papers
+    """Return ``count`` papers from benchmarks/generate.py, whose text follows a topic model."""
+    return generate_papers(count, seed)
 
 
 def _median_ms(function, runs: int = 5) -> tuple[str, object]:

@@ -2,9 +2,8 @@
 
 Usage: python benchmarks/store_bench.py [--papers 100000] [--toggles 200]
 
-Synthetic papers look like real arXiv listings: 1,200-character abstracts
-(mostly ASCII, with an accented word now and then), 8 authors, 3
-categories and 5 keywords. Everything runs in a temporary folder on the
+Synthetic papers come from benchmarks/generate.py: 1,200-character
+abstracts, 1-20 authors, 1-4 categories and 5 keywords. Everything runs in a temporary folder on the
 same file system as the system temp dir, so fsync costs are that disk's.
 Load time and RSS are measured in a fresh child process, so the parent's
 memory does not count.
@@ -15,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -23,47 +21,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.models import Paper
-from reader.paths import Paths
-from reader.store import Library
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WORDS = (
-    "model learning neural network transformer attention training data results method "
-    "performance benchmark language vision reasoning agent policy reward diffusion "
-    "retrieval generation alignment robust efficient scaling evaluation task"
-).split()
-ACCENTED = ("naïve", "Schrödinger", "Poincaré", "façade", "Gödel")
-CATEGORIES = ("cs.LG", "cs.AI", "cs.CL", "cs.CV", "stat.ML", "cs.RO", "math.OC")
-
+from benchmarks.generate import generate_papers  # noqa: E402
+from reader.models import Paper  # noqa: E402
+from reader.paths import Paths  # noqa: E402
+from reader.store import Library  # noqa: E402
 
 def make_papers(count: int, seed: int = 7) -> list[Paper]:
-    """Build ``count`` synthetic papers with distinct arXiv ids."""
-    rng = random.Random(seed)
-    papers = []
-    for index in range(count):
-        words = [rng.choice(WORDS) for _ in range(200)]
-        if index % 10 == 0:
-            words[rng.randrange(200)] = rng.choice(ACCENTED)
-        abstract = " ".join(words)[:1200]
-        key = f"{2401 + index // 90000}.{index % 90000 + 10000:05d}"
-        papers.append(
-            Paper(
-                key=key,
-                title=" ".join(rng.choice(WORDS) for _ in range(10)).capitalize(),
-                version=rng.randint(1, 3),
-                authors=[f"Author {rng.randint(1, 99999)} Surname" for _ in range(8)],
-                author_count=8,
-                abstract=abstract,
-                published="2024-01-15",
-                updated="2024-02-01",
-                listed="2024-02-02",
-                categories=rng.sample(CATEGORIES, 3),
-                keywords=rng.sample(WORDS, 5),
-                upvotes=rng.randint(0, 300),
-                sources=["arxiv-api"],
-            )
-        )
-    return papers
+    """Build ``count`` synthetic papers with distinct arXiv ids (benchmarks/generate.py)."""
+    return generate_papers(count, seed)
 
 
 def rss_mb() -> float:
