@@ -110,7 +110,8 @@ def test_import_counts_and_one_write(library: Library, paths: Paths) -> None:
     assert counts == ImportCounts(added=3, updated=0, unchanged=0)
     tables = read_tables(paths.papers_file)
     assert sorted(doc["key"] for doc in tables["papers"].values()) == ["2401.00001", "2401.00002", "2401.00003"]
-    assert tables["_meta"]["1"]["schema"] == 1
+    assert tables["_meta"]["1"]["schema"] == 2
+    assert tables["texts"] == {}
 
     again = library.import_papers([small_paper(1), small_paper(2), small_paper(3)])
     assert again == ImportCounts(added=0, updated=0, unchanged=3)
@@ -473,3 +474,88 @@ def test_failed_state_write_changes_nothing(library: Library, monkeypatch: pytes
         library.set_starred("2401.00002", True)
     assert library.state("2401.00001").note == "kept"
     assert "2401.00002" not in library.states()
+
+
+# The cache layout: long texts stay on disk
+
+
+def test_abstract_read_from_disk(library: Library, paths: Paths) -> None:
+    library.import_papers([arxiv_copy(), small_paper(1)])
+    tables = read_tables(paths.papers_file)
+    doc_id = next(i for i, doc in tables["papers"].items() if doc["key"] == ATTENTION)
+    assert "abstract" not in tables["papers"][doc_id]
+    assert tables["texts"][doc_id] == {"abstract": arxiv_copy().abstract}
+
+    reopened = Library(paths)
+    reopened.open()
+    paper = reopened.get(ATTENTION)
+    assert paper.abstract == "The dominant sequence transduction models are based on complex recurrent networks."
+    assert paper.abstract_raw is None
+    assert paper == arxiv_copy()
+    assert reopened.get("2401.00001").abstract == ""
+
+
+def test_texts_survive_rewrite(library: Library, paths: Paths) -> None:
+    raw = Paper(key="2401.00009", title="Raw", title_raw="$R$aw", abstract="Alpha", abstract_raw="\\alpha")
+    library.import_papers([raw, hf_copy()])
+    reopened = Library(paths)
+    reopened.open()
+    # Another import rewrites the file, copying the texts still on disk.
+    reopened.import_papers([small_paper(2)])
+    again = Library(paths)
+    again.open()
+    paper = again.get("2401.00009")
+    assert (paper.title_raw, paper.abstract, paper.abstract_raw) == ("$R$aw", "Alpha", "\\alpha")
+    assert again.get(ATTENTION).abstract == hf_copy().abstract
+
+
+def test_changed_abstract_is_written(library: Library, paths: Paths) -> None:
+    library.import_papers([hf_copy()])
+    reopened = Library(paths)
+    reopened.open()
+    counts = reopened.import_papers([arxiv_copy()])
+    assert counts == ImportCounts(added=0, updated=1, unchanged=0)
+    assert reopened.get(ATTENTION).abstract == arxiv_copy().abstract
+    again = Library(paths)
+    again.open()
+    assert again.get(ATTENTION).abstract == arxiv_copy().abstract
+
+
+def test_schema_1_file_migrated(paths: Paths) -> None:
+    paths.data_dir.mkdir(parents=True)
+    old = {
+        "papers": {
+            "1": {"key": ATTENTION, "title": ATTENTION_TITLE, "abstract": "Old layout text", "sources": ["arxiv-api"]},
+            "2": {"key": "2401.00001", "title": "Paper 1", "sources": ["test"]},
+        },
+        "_meta": {"1": {"schema": 1, "kind": "papers"}},
+    }
+    paths.papers_file.write_bytes(orjson.dumps(old))
+
+    library = Library(paths)
+    assert library.open() == []
+    assert library.get(ATTENTION).abstract == "Old layout text"
+
+    tables = read_tables(paths.papers_file)
+    assert tables["_meta"]["1"]["schema"] == 2
+    assert tables["papers"]["1"] == {"key": ATTENTION, "title": ATTENTION_TITLE, "author_count": 0, "sources": ["arxiv-api"]}
+    assert tables["texts"] == {"1": {"abstract": "Old layout text"}}
+    assert orjson.loads(paths.papers_file.with_name("papers.json.bak").read_bytes()) == old
+    reopened = Library(paths)
+    reopened.open()
+    assert reopened.get(ATTENTION).abstract == "Old layout text"
+
+
+def test_abstract_readable_after_other_process_import(paths: Paths) -> None:
+    first = Library(paths)
+    first.open()
+    first.import_papers([hf_copy()])
+    paper = first.get(ATTENTION)
+    second = Library(paths)
+    second.open()
+    second.import_papers([small_paper(n) for n in range(1, 50)])
+    # The replaced file stays open, and a refresh switches to the new one.
+    assert paper.abstract == hf_copy().abstract
+    assert first.refresh() is True
+    assert first.get(ATTENTION).abstract == hf_copy().abstract
+    assert paper.abstract == hf_copy().abstract

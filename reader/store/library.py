@@ -1,6 +1,8 @@
 """The library: the paper cache and the user's state, each in its own TinyDB file.
 
 ``papers.json`` holds the paper cache and is rewritten whole, once per import.
+Its long texts (abstracts) stay on disk and are read when a paper's
+``abstract`` is used (see ``reader.store.papers_file``).
 ``state.json`` holds read, star, note and tag state; it is small, so every
 state change rewrites it, and starring a paper never touches the cache.
 
@@ -35,6 +37,7 @@ from reader.errors import ReaderError
 from reader.ids import is_title_key, parse_arxiv_id, title_key
 from reader.models import Paper, PaperState
 from reader.paths import HOME_ENV, Paths
+from reader.store.papers_file import PapersData, PapersStorage, StoredPaper, TextStore, store_texts, stored_paper_class
 from reader.store.records import (
     copy_state,
     is_empty_state,
@@ -50,7 +53,6 @@ from reader.store.storage import AtomicJSONStorage, CorruptFileError, Recovered,
 
 log = logging.getLogger(__name__)
 
-PAPERS_TABLE = "papers"
 STATES_TABLE = "states"
 STATE_LOCK_TIMEOUT = 15.0
 """Seconds a state change waits for another process's state write."""
@@ -83,6 +85,8 @@ class Notice:
 class _PaperTable:
     papers: dict[str, Paper]
     doc_ids: dict[str, int]
+    outdated: bool = False
+    """Whether the file is in an older layout and should be rewritten."""
 
 
 @dataclass
@@ -120,8 +124,9 @@ class _StoreFile(Generic[T]):
         mutex: threading.RLock,
         lock_timeout: float,
         empty_text: str,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> None:
-        self.db = TinyDB(path, storage=AtomicJSONStorage, kind=kind)
+        self.db = TinyDB(path, storage=storage, kind=kind)
         self.storage: AtomicJSONStorage = self.db.storage
         self.parse = parse
         self.empty_text = empty_text
@@ -169,7 +174,7 @@ class _StoreFile(Generic[T]):
             return None
         try:
             with _gc_paused():
-                data = self.storage.read()
+                data = self.storage.load()
                 return self.parse(data or {}), None
         except CorruptFileError:
             with self.locked():
@@ -177,6 +182,11 @@ class _StoreFile(Generic[T]):
 
     def write(self, table: str, documents: dict[str, Any]) -> None:
         self.storage.write({table: documents})
+
+    def write_papers(self, entries: list[tuple[int, Paper]], cls: type[StoredPaper]) -> None:
+        storage = self.storage
+        assert isinstance(storage, PapersStorage)
+        storage.write_papers(entries, cls)
 
     def _notice(self, recovered: Recovered | None) -> Notice | None:
         if recovered is None:
@@ -195,11 +205,20 @@ class _StoreFile(Generic[T]):
         return Notice(title=f"Recovered {name}", message=message)
 
 
-def _parse_papers(path: Path) -> Callable[[dict], _PaperTable]:
-    def parse(data: dict) -> _PaperTable:
+def _parse_papers(path: Path, cls: type[StoredPaper]) -> Callable[[PapersData | dict], _PaperTable]:
+    """Return the parser of the paper cache at ``path`` into papers of class ``cls``."""
+
+    def parse(data: PapersData | dict) -> _PaperTable:
+        if not isinstance(data, PapersData):
+            data = PapersData(data)
         papers: dict[str, Paper] = {}
         doc_ids: dict[str, int] = {}
-        for doc_id, document in data.get(PAPERS_TABLE, {}).items():
+        shared = _SharedStrings()
+        lazy = data.source is not None
+        if lazy:
+            # Before the loop, because merging a duplicate record reads its texts.
+            cls._texts.source = data.source
+        for doc_id, document in data.papers().items():
             try:
                 number = int(doc_id)
                 paper = Paper(**document)
@@ -210,15 +229,50 @@ def _parse_papers(path: Path) -> Callable[[dict], _PaperTable]:
                 paper = _paper_from_odd_document(path, doc_id, document)
             except ValueError as error:
                 raise CorruptFileError(path, f"paper document {doc_id} is invalid: {error}") from None
+            if lazy:
+                store_texts(paper, cls, number)
+            else:
+                texts = data.texts(doc_id)
+                if texts is not None:
+                    for name in ("title_raw", "abstract", "abstract_raw"):
+                        if texts.get(name) is not None:
+                            setattr(paper, name, texts[name])
+            shared.share(paper)
             existing = papers.get(paper.key)
             if existing is not None:
                 existing.merge(paper)
                 continue
             papers[paper.key] = paper
             doc_ids[paper.key] = number
-        return _PaperTable(papers, doc_ids)
+        return _PaperTable(papers, doc_ids, outdated=bool(papers) and not lazy)
 
     return parse
+
+
+class _SharedStrings:
+    """Makes equal short strings of many papers (dates, categories, keywords) one object.
+
+    A date or category string costs ~60 bytes; at 100,000 papers sharing
+    them saves tens of megabytes.
+    """
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+
+    def share(self, paper: Paper) -> None:
+        strings = self.strings
+        get = strings.setdefault
+        if paper.listed is not None:
+            paper.listed = get(paper.listed, paper.listed)
+        if paper.published is not None:
+            paper.published = get(paper.published, paper.published)
+        if paper.updated is not None:
+            paper.updated = get(paper.updated, paper.updated)
+        if paper.organization is not None:
+            paper.organization = get(paper.organization, paper.organization)
+        for values in (paper.categories, paper.keywords, paper.sources):
+            for index, value in enumerate(values):
+                values[index] = get(value, value)
 
 
 def _paper_from_odd_document(path: Path, doc_id: str, document: Any) -> Paper:
@@ -264,6 +318,9 @@ class Library:
         self._papers_mutex = threading.RLock()
         self._states_mutex = threading.RLock()
 
+        self._texts = TextStore()
+        self._paper_class = stored_paper_class(self._texts)
+        """Class of the library's papers, whose abstracts are read from the current cache file."""
         self._papers: dict[str, Paper] = {}
         self._paper_ids: dict[str, int] = {}
         self._next_paper_id = 1
@@ -302,10 +359,11 @@ class Library:
         papers_file = _StoreFile(
             self.paths.papers_file,
             "papers",
-            _parse_papers(self.paths.papers_file),
+            _parse_papers(self.paths.papers_file, self._paper_class),
             self._papers_mutex,
             PAPERS_LOCK_TIMEOUT,
             "an empty paper cache (import or fetch papers to fill it again)",
+            storage=PapersStorage,
         )
         state_file = _StoreFile(
             self.paths.state_file,
@@ -316,16 +374,18 @@ class Library:
             "no read, star, note or tag state",
         )
         notices = []
+        self._papers_file = papers_file
         with papers_file.locked():
             paper_table, notice = papers_file.load()
             notices.append(notice)
+            self._set_papers(paper_table)
+            if paper_table.outdated:
+                self._migrate_papers()
         with state_file.locked():
             state_table, notice = state_file.load()
             notices.append(notice)
 
-        self._papers_file = papers_file
         self._state_file = state_file
-        self._set_papers(paper_table)
         self._set_states(state_table)
         opened = [n for n in notices if n is not None]
         self._notices.extend(opened)
@@ -518,11 +578,26 @@ class Library:
             log.info("Re-read %s after another process changed it: %d papers", store_file.path, len(self._papers))
             return True
 
-    def _write_papers(self) -> None:
-        store_file = self._require_open()[0]
-        documents = {str(self._paper_ids[key]): paper_document(paper) for key, paper in self._papers.items()}
+    def _migrate_papers(self) -> None:
+        """Rewrite a cache file of an older layout in the current one. Hold the lock."""
+        store_file = self._papers_file
+        assert store_file is not None
         try:
-            store_file.write(PAPERS_TABLE, documents)
+            with _gc_paused():
+                self._write_papers()
+        except ReaderError as error:
+            # The old file still works; only opening stays slower.
+            log.warning("Could not rewrite %s in the current layout: %s", store_file.path, error.message)
+            return
+        log.info("Rewrote %s in the layout of schema %d", store_file.path, store_file.storage.schema)
+
+    def _write_papers(self) -> None:
+        store_file = self._papers_file
+        assert store_file is not None
+        ids = self._paper_ids
+        entries = [(ids[key], paper) for key, paper in self._papers.items()]
+        try:
+            store_file.write_papers(entries, self._paper_class)
         except OSError as error:
             raise ReaderError(
                 f"Could not write the paper cache {store_file.path}: {error}. "

@@ -13,7 +13,8 @@ from typing import Any
 
 from reader.models import Paper, PaperState
 
-_PAPER_FIELD_NAMES = tuple(f.name for f in fields(Paper))
+PAPER_FIELD_NAMES = tuple(f.name for f in fields(Paper))
+"""Paper fields in declaration order, the order of stored documents."""
 _STATE_DEFAULTS = PaperState().to_record()
 STATE_KEY_FIELD = "key"
 """Field of a stored state document that names its paper."""
@@ -31,7 +32,7 @@ def paper_document(paper: Paper) -> dict[str, Any]:
     result before changing the paper.
     """
     document = {}
-    for name in _PAPER_FIELD_NAMES:
+    for name in PAPER_FIELD_NAMES:
         value = getattr(paper, name)
         if value is None or value is False or value == []:
             continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -119,15 +119,19 @@ def keep_backup(path: Path) -> None:
     os.replace(temp, backup_path(path))
 
 
-def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> FileSignature:
+def atomic_write(path: Path, payload: bytes | Iterable[bytes], *, backup: bool = True) -> FileSignature:
     """Replace the file at ``path`` with ``payload`` so that a crash leaves one whole file.
 
-    Returns the signature of the new file.
+    ``payload`` is the whole content, or its pieces in order, which saves
+    joining a large file in memory first. Returns the signature of the new file.
     """
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)
             handle.flush()
             os.fsync(handle.fileno())
             signature = FileSignature.of(os.fstat(handle.fileno()))
@@ -162,12 +166,12 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
     return removed
 
 
-def decode(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
+def decode(path: Path, raw: bytes, max_schema: int = SCHEMA_VERSION) -> dict[str, dict[str, Any]]:
     """Parse the bytes of a store file and check its TinyDB layout.
 
     Raises CorruptFileError for anything that is not a TinyDB document, and
-    ReaderError for a file written by a newer schema, which must not be
-    treated as corrupt.
+    ReaderError for a file written by a schema newer than ``max_schema``,
+    which must not be treated as corrupt.
     """
     if not raw.strip():
         raise CorruptFileError(path, "the file is empty")
@@ -175,19 +179,24 @@ def decode(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise CorruptFileError(path, f"invalid JSON: {error}") from None
+    check_tables(path, data, max_schema)
+    return data
+
+
+def check_tables(path: Path, data: Any, max_schema: int) -> None:
+    """Check that decoded JSON is a TinyDB document of a schema this version reads."""
     if not isinstance(data, dict):
         raise CorruptFileError(path, f"expected a JSON object of tables, found {type(data).__name__}")
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptFileError(path, f"table {name!r} is not a JSON object")
     schema = schema_version(data)
-    if schema > SCHEMA_VERSION:
+    if schema > max_schema:
         raise ReaderError(
             f"{path} was written by a newer papers-reader (schema {schema}; this version "
-            f"reads schema {SCHEMA_VERSION}). Upgrade papers-reader to open it.",
+            f"reads schema {max_schema}). Upgrade papers-reader to open it.",
             title="Store from a newer version",
         )
-    return data
 
 
 def schema_version(data: dict[str, dict[str, Any]]) -> int:
@@ -213,6 +222,8 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.kind = kind
         """Label stored in ``_meta``, e.g. ``papers`` or ``state``."""
+        self.schema = SCHEMA_VERSION
+        """Schema version written to ``_meta``; files of a newer one are rejected."""
         self.backup = backup
         self.signature: FileSignature | None = None
         """Signature of the version last read or written by this object."""
@@ -228,14 +239,26 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             self.signature = None
             return None
-        data = decode(self.path, raw)
+        data = self.decode(self.path, raw)
         self.signature = signature
         return data
+
+    def decode(self, path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
+        """Parse the bytes of this storage's file, or of its backup at ``path``."""
+        return decode(path, raw, self.schema)
+
+    def load(self) -> Any:
+        """Read the file for the library: by default its tables, as ``read()`` returns them."""
+        return self.read()
+
+    def load_backup(self, path: Path) -> Any:
+        """Read a backup of the file the way ``load()`` reads the file itself."""
+        return self.decode(path, path.read_bytes())
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Write all tables plus ``_meta``, replacing the file atomically."""
         tables = dict(data)
-        tables[META_TABLE] = {"1": {"schema": SCHEMA_VERSION, "kind": self.kind}}
+        tables[META_TABLE] = {"1": {"schema": self.schema, "kind": self.kind}}
         payload = orjson.dumps(tables)
         self.signature = atomic_write(self.path, payload, backup=self.backup)
 
@@ -269,17 +292,18 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def load_or_recover(storage: AtomicJSONStorage, parse: Callable[[dict[str, dict[str, Any]]], T]) -> tuple[T, Recovered | None]:
+def load_or_recover(storage: AtomicJSONStorage, parse: Callable[[Any], T]) -> tuple[T, Recovered | None]:
     """Read and parse a store file, recovering from corruption.
 
-    ``parse`` turns the tables into the caller's objects and may itself raise
+    ``parse`` turns what ``storage.load()`` returns (None for a missing
+    file) into the caller's objects and may itself raise
     CorruptFileError. A corrupt file is moved aside and the backup, if it
     parses, is restored in its place. Without a usable backup the file is
     left missing and ``parse({})`` supplies the empty value. Call this while
     holding the file's lock.
     """
     try:
-        data = storage.read()
+        data = storage.load()
         return parse(data or {}), None
     except CorruptFileError as error:
         reason = error.reason
@@ -290,7 +314,7 @@ def load_or_recover(storage: AtomicJSONStorage, parse: Callable[[dict[str, dict[
     backup = backup_path(path)
     try:
         backup_time = datetime.fromtimestamp(backup.stat().st_mtime)
-        value = parse(decode(backup, backup.read_bytes()))
+        value = parse(storage.load_backup(backup))
     except FileNotFoundError:
         log.warning("No backup %s to restore", backup)
     except CorruptFileError as error:
