@@ -72,7 +72,8 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from itertools import repeat
+from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -133,9 +134,20 @@ _SPECIAL_LETTERS = str.maketrans(
 
 
 def _fold_run(match: re.Match[str]) -> str:
-    decomposed = unicodedata.normalize("NFKD", match.group())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.translate(_SPECIAL_LETTERS)
+    run = match.group()
+    folded = _FOLDED_RUNS.get(run)
+    if folded is None:
+        decomposed = unicodedata.normalize("NFKD", run)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = stripped.translate(_SPECIAL_LETTERS)
+        if len(_FOLDED_RUNS) >= 50_000:
+            _FOLDED_RUNS.clear()
+        _FOLDED_RUNS[run] = folded
+    return folded
+
+
+_FOLDED_RUNS: dict[str, str] = {}
+"""Folded form of recent non-ASCII runs: names such as Müller recur in many papers."""
 
 
 def fold(text: str) -> str:
@@ -769,12 +781,15 @@ class _Context:
 
 
 class SearchIndex:
-    """Folded text and a word index of every paper, built once and searched per query.
+    """A word index of every paper, built once and searched per query.
 
     ASCII words are looked up in an inverted index from each word to the
     papers that contain it, so a word term costs the size of its postings and
-    not a scan of every abstract; other terms scan the folded text. Results
-    are in library order: the order papers were added.
+    not a scan of every abstract. Phrases, field terms and non-ASCII values
+    are then checked in the folded text of the remaining candidates only,
+    which is folded again when needed: the index keeps no copy of the text,
+    because 100,000 abstracts are over 100 MB. Results are in library order:
+    the order papers were added.
 
     ``topics`` gives each paper's topic names for ``topic:``; by default the
     ``reader.topics`` assignment is used.
@@ -787,12 +802,6 @@ class SearchIndex:
         self._keys: list[str] = []
         self._position: dict[str, int] = {}
         self._papers: list[Paper] = []
-        self._text: list[str] = []
-        # End offsets of the title, authors, abstract and organization in _text.
-        self._title_end = array("l")
-        self._authors_end = array("l")
-        self._abstract_end = array("l")
-        self._org_end = array("l")
         self._ids: list[str] = []
         self._categories: list[tuple[str, ...]] = []
         self._dates: list[str | None] = []
@@ -801,12 +810,19 @@ class SearchIndex:
         self._topics_for = topics
         self._topic_text: list[str | None] = []
         self._state_fold: dict[str, str] = {}
+        self._shared: dict[Any, Any] = {}
+        """Lowercased ids and category tuples, so that equal values are one object."""
         # ASCII word -> ascending positions of the papers containing it.
         self._postings: dict[bytes, array] = {}
         self._vocabulary: list[bytes] = []
         self._vocabulary_sorted = True
         # Sorted unions of the postings of recently looked-up prefixes.
         self._union_cache: dict[bytes, array] = {}
+        self._changed: set[int] = set()
+        """Positions of papers updated in place. Their postings may still list
+        words the paper lost, so their word matches are checked in the text."""
+        self._folded: dict[int, _FoldedText] = {}
+        """Folded text of recently checked papers (bounded by _FOLDED_CACHE_SIZE)."""
         self.add(papers)
 
     def __len__(self) -> int:
@@ -824,10 +840,9 @@ class SearchIndex:
 
     def add(self, papers: Iterable[Paper]) -> None:
         """Append new papers, or update ones already indexed."""
-        # New papers are collected per word first: one list append per word
-        # and paper, then one array per word, is several times faster than
-        # growing every posting array paper by paper.
-        pending: defaultdict[bytes, list[int]] = defaultdict(list)
+        # New papers are collected per word in arrays of their own and then
+        # appended to the postings once per word.
+        pending: defaultdict[bytes, array] = defaultdict(_new_postings)
         self._union_cache.clear()
         collecting = gc.isenabled()
         # Millions of small lists make the cyclic collector rescan the heap
@@ -842,20 +857,24 @@ class SearchIndex:
         for word, positions in pending.items():
             entry = postings.get(word)
             if entry is None:
-                postings[word] = array("i", positions)
+                postings[word] = positions
                 self._vocabulary.append(word)
                 self._vocabulary_sorted = False
             else:
                 entry.extend(positions)
 
-    def _add_papers(self, papers: Iterable[Paper], pending: defaultdict[bytes, list[int]]) -> None:
+    def _add_papers(self, papers: Iterable[Paper], pending: defaultdict[bytes, array]) -> None:
+        lists_of = pending.__getitem__
+        append = array.append
         for paper in papers:
             if paper.key in self._position:
                 self.update(paper)
                 continue
             where = self._append(paper)
-            for word in _ascii_words(self._text[where]):
-                pending[word].append(where)
+            words = _index_words(paper)
+            # One append of ``where`` to each word's list, run by map in C:
+            # a Python loop here was most of the build time.
+            deque(map(append, map(lists_of, words), repeat(where, len(words))), maxlen=0)
 
     def update(self, paper: Paper) -> None:
         """Index a changed paper in place, or append it if it is new."""
@@ -863,29 +882,29 @@ class SearchIndex:
         if where is None:
             self.add([paper])
             return
-        old_text = self._text[where]
-        for column, value in zip(self._columns(), _paper_columns(paper)):
+        for column, value in zip(self._columns(), self._paper_columns(paper)):
             column[where] = value
         self._topic_text[where] = None
-        text = self._text[where]
-        if old_text != text:
-            self._union_cache.clear()
-            old_words, new_words = _ascii_words(old_text), _ascii_words(text)
-            for word in old_words - new_words:
-                self._postings[word].remove(where)
-            for word in new_words - old_words:
-                postings = self._postings.get(word)
-                if postings is None:
-                    self._postings[word] = array("i", (where,))
-                    self._vocabulary.append(word)
-                    self._vocabulary_sorted = False
-                else:
-                    postings.insert(bisect_left(postings, where), where)
+        self._folded.pop(where, None)
+        self._union_cache.clear()
+        # The words the paper had are not kept, so postings of lost words
+        # stay and _changed makes every word match of it checked in its text.
+        self._changed.add(where)
+        for word in _index_words(paper):
+            postings = self._postings.get(word)
+            if postings is None:
+                self._postings[word] = array("i", (where,))
+                self._vocabulary.append(word)
+                self._vocabulary_sorted = False
+                continue
+            at = bisect_left(postings, where)
+            if at == len(postings) or postings[at] != where:
+                postings.insert(at, where)
 
     def _append(self, paper: Paper) -> int:
         where = self._position[paper.key] = len(self._keys)
         self._keys.append(paper.key)
-        for column, value in zip(self._columns(), _paper_columns(paper)):
+        for column, value in zip(self._columns(), self._paper_columns(paper)):
             column.append(value)
         self._topic_text.append(None)
         return where
@@ -894,11 +913,6 @@ class SearchIndex:
         """Per-paper columns in the order ``_paper_columns`` returns values."""
         return (
             self._papers,
-            self._text,
-            self._title_end,
-            self._authors_end,
-            self._abstract_end,
-            self._org_end,
             self._ids,
             self._categories,
             self._dates,
@@ -906,13 +920,32 @@ class SearchIndex:
             self._stars,
         )
 
-    def _papers_with_prefix(self, prefix: bytes, candidates: list[int]) -> list[int]:
-        """Return the candidates that contain a word starting with ``prefix``.
+    def _paper_columns(self, paper: Paper) -> tuple[Any, ...]:
+        """Return a paper's values for the columns of ``_columns``."""
+        shared = self._shared
+        key = paper.key.lower()
+        categories = tuple(category.lower() for category in paper.categories)
+        day = paper.listed or paper.published
+        return (
+            paper,
+            shared.setdefault(key, key),
+            shared.setdefault(categories, categories),
+            day[:10] if day else None,
+            paper.upvotes,
+            paper.github_stars,
+        )
 
-        A short prefix can cover thousands of words; when their postings add
-        up to far more than the candidates, checking each candidate's text is
-        cheaper than the union and finds the same papers.
-        """
+    def _folded_text(self, where: int) -> _FoldedText:
+        """Return the folded text of the paper at ``where``, folding it if not cached."""
+        folded = self._folded.get(where)
+        if folded is None:
+            if len(self._folded) >= _FOLDED_CACHE_SIZE:
+                self._folded.clear()
+            folded = self._folded[where] = _fold_paper(self._papers[where])
+        return folded
+
+    def _papers_with_prefix(self, prefix: bytes, candidates: list[int]) -> list[int]:
+        """Return the candidates that contain a word starting with ``prefix``."""
         if not self._vocabulary_sorted:
             self._vocabulary.sort()
             self._vocabulary_sorted = True
@@ -922,15 +955,12 @@ class SearchIndex:
         if low == high:
             return []
         postings = self._postings
-        found: Iterable[int] | None = None
+        found: array | None = None
         if high - low == 1:
             found = postings[vocabulary[low]]
         else:
             found = self._union_cache.get(prefix)
             if found is None:
-                total = sum(len(postings[word]) for word in vocabulary[low:high])
-                if total > _SCAN_RATIO * len(candidates):
-                    return self._scan_word_start(prefix.decode(), candidates)
                 union: set[int] = set()
                 for word in vocabulary[low:high]:
                     union.update(postings[word])
@@ -939,15 +969,23 @@ class SearchIndex:
                     self._union_cache.pop(next(iter(self._union_cache)))
                 self._union_cache[prefix] = found
         if len(candidates) == len(self._keys):
-            return found.tolist()
-        if len(found) > len(candidates) * _SCAN_RATIO:
-            return self._scan_word_start(prefix.decode(), candidates)
-        chosen = set(found)
-        return [i for i in candidates if i in chosen]
+            hits = found.tolist()
+        else:
+            chosen = set(found)
+            hits = [i for i in candidates if i in chosen]
+        if self._changed:
+            hits = [i for i in hits if i not in self._changed or self._has_prefix(i, prefix)]
+        return hits
 
-    def _scan_word_start(self, word: str, candidates: list[int]) -> list[int]:
-        text = self._text
-        return [i for i in candidates if _has_word_start(text[i], word, 0, len(text[i]))]
+    def _has_prefix(self, where: int, prefix: bytes) -> bool:
+        """Check in the text whether a changed paper has a word starting with ``prefix``."""
+        field = next((name for name, tag in _FIELD_TAGS.items() if prefix.startswith(tag)), None)
+        if field is None:
+            text = self._folded_text(where).text
+        else:
+            text = _fold_field(self._papers[where], field)
+            prefix = prefix[1:]
+        return _has_word_start(text, prefix.decode(), 0, len(text))
 
     def search(
         self,
@@ -1014,34 +1052,30 @@ class SearchIndex:
         in all fields needs nothing more. Other values are checked in the
         folded text: at a word start for ASCII, as a substring otherwise.
         """
-        text = self._text
-        if field == "text":
-            starts, ends = None, None
-        else:
-            starts, ends = {
-                "title": (None, self._title_end),
-                "author": (self._title_end, self._authors_end),
-                "abstract": (self._authors_end, self._abstract_end),
-                "org": (self._abstract_end, self._org_end),
-            }[field]
         words = sorted(_ascii_words(value), key=len, reverse=True) if value.isascii() else []
+        tag = _FIELD_TAGS.get(field, b"")
         for word in words:
-            candidates = self._papers_with_prefix(word, candidates)
+            candidates = self._papers_with_prefix(tag + word, candidates)
             if not candidates:
                 return []
-        if field == "text" and len(words) == 1 and words[0] == value.encode():
+        if (field == "text" or tag) and len(words) == 1 and words[0] == value.encode():
             return candidates
-        if not words:
-            return [
-                i
-                for i in candidates
-                if text[i].find(value, starts[i] if starts else 0, ends[i] if ends else len(text[i])) >= 0
-            ]
-        return [
-            i
-            for i in candidates
-            if _has_word_start(text[i], value, starts[i] if starts else 0, ends[i] if ends else len(text[i]))
-        ]
+        hits = []
+        for i in candidates:
+            if field in ("title", "author", "org"):
+                # Short fields in memory: fold just the field, reading nothing from disk.
+                text = _fold_field(self._papers[i], field)
+                start, end = 0, len(text)
+            else:
+                folded = self._folded_text(i)
+                text = folded.text
+                start, end = folded.bounds(field)
+            if words:
+                if _has_word_start(text, value, start, end):
+                    hits.append(i)
+            elif text.find(value, start, end) >= 0:
+                hits.append(i)
+        return hits
 
     def _match(self, term: Term, candidates: list[int], context: _Context) -> list[int]:
         name = term.field
@@ -1162,51 +1196,102 @@ class SearchIndex:
         return hits
 
 
-_FIELD_MARK = "\x00"
 _ITEM_MARK = "\x01"
-# Placeholders folded along with the text and then replaced by _SEPARATOR.
-# Neither counts as whitespace for str.split, so folding keeps them in place.
+# Placeholder between authors (or keywords), folded along with the text and
+# then replaced by _SEPARATOR. It does not count as whitespace for
+# str.split, so folding keeps it in place.
 
 
-def _paper_columns(paper: Paper) -> tuple[Any, ...]:
-    """Return a paper's values for SearchIndex._columns, folding its text once."""
-    fields = (
-        paper.title,
-        _ITEM_MARK.join(paper.authors),
-        paper.abstract,
-        paper.organization or "",
-        _ITEM_MARK.join([*paper.keywords, *paper.categories, paper.key, paper.versioned_id]),
-    )
-    folded = fold(_FIELD_MARK.join(fields))
-    if folded.count(_FIELD_MARK) != len(fields) - 1:
-        # A field contained a placeholder character itself: drop it and fold again.
-        cleaned = (value.replace(_FIELD_MARK, " ") for value in fields)
-        folded = fold(_FIELD_MARK.join(cleaned))
-    title_end = folded.find(_FIELD_MARK)
-    authors_end = folded.find(_FIELD_MARK, title_end + 1)
-    abstract_end = folded.find(_FIELD_MARK, authors_end + 1)
-    org_end = folded.find(_FIELD_MARK, abstract_end + 1)
-    text = folded.replace(_FIELD_MARK, _SEPARATOR).replace(_ITEM_MARK, _SEPARATOR)
-    day = paper.listed or paper.published
-    return (
-        paper,
-        text,
-        title_end,
-        authors_end,
-        abstract_end,
-        org_end,
-        paper.key.lower(),
-        tuple(category.lower() for category in paper.categories),
-        day[:10] if day else None,
-        paper.upvotes,
-        paper.github_stars,
-    )
+@dataclass(frozen=True, slots=True)
+class _FoldedText:
+    """A paper's folded fields joined by _SEPARATOR, with the end offset of each field."""
+
+    text: str
+    title_end: int
+    authors_end: int
+    abstract_end: int
+    org_end: int
+
+    def bounds(self, field: str) -> tuple[int, int]:
+        """Return the slice of ``text`` that a term of ``field`` is matched in."""
+        if field == "title":
+            return 0, self.title_end
+        if field == "author":
+            return self.title_end, self.authors_end
+        if field == "abstract":
+            return self.authors_end, self.abstract_end
+        if field == "org":
+            return self.abstract_end, self.org_end
+        return 0, len(self.text)
 
 
+def _new_postings() -> array:
+    return array("i")
+
+
+def _fold_field(paper: Paper, field: str) -> str:
+    """Fold one short field (title, author or org) the way ``_fold_paper`` folds it."""
+    if field == "title":
+        return fold(paper.title)
+    if field == "author":
+        return fold(_ITEM_MARK.join(paper.authors)).replace(_ITEM_MARK, _SEPARATOR)
+    return fold(paper.organization or "")
+
+
+def _index_words(paper: Paper) -> set[bytes]:
+    """Return the ASCII words of the folded text of ``_fold_paper``, folding field by field.
+
+    Casefolding a long ASCII abstract apart from the authors' accented names
+    keeps it on CPython's fast ASCII path: about three times faster.
+    """
+    title = _fold_word_text(paper.title)
+    authors = _fold_word_text("\n".join(paper.authors))
+    organization = _fold_word_text(paper.organization or "")
+    rest = _fold_word_text("\n".join([paper.abstract, *paper.keywords, *paper.categories, paper.key, paper.versioned_id]))
+    words = _ascii_words("\n".join((title, authors, organization, rest)))
+    for tag, text in ((_TITLE_TAG, title), (_AUTHOR_TAG, authors), (_ORG_TAG, organization)):
+        words.update(tag + word for word in _ascii_words(text))
+    return words
+
+
+def _fold_word_text(text: str) -> str:
+    """Fold text as ``fold`` does, except for whitespace, which word splitting ignores."""
+    text = text.casefold()
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_run, text)
+    return text
+
+
+_TITLE_TAG = b"\x01"
+_AUTHOR_TAG = b"\x02"
+_ORG_TAG = b"\x03"
+_FIELD_TAGS = {"title": _TITLE_TAG, "author": _AUTHOR_TAG, "org": _ORG_TAG}
+"""Prefixes of the index words of one field, so that title: author: org: need no text check."""
+
+
+def _fold_paper(paper: Paper) -> _FoldedText:
+    """Fold a paper's searchable fields, keeping where each field ends.
+
+    Each field is folded on its own, so that a long ASCII abstract stays on
+    CPython's fast ASCII path whatever the authors' names contain.
+    """
+    title = fold(paper.title)
+    authors = fold(_ITEM_MARK.join(paper.authors)).replace(_ITEM_MARK, _SEPARATOR)
+    abstract = fold(paper.abstract)
+    organization = fold(paper.organization or "")
+    rest = fold(_ITEM_MARK.join([*paper.keywords, *paper.categories, paper.key, paper.versioned_id]))
+    title_end = len(title)
+    authors_end = title_end + 1 + len(authors)
+    abstract_end = authors_end + 1 + len(abstract)
+    org_end = abstract_end + 1 + len(organization)
+    text = _SEPARATOR.join((title, authors, abstract, organization, rest.replace(_ITEM_MARK, _SEPARATOR)))
+    return _FoldedText(text, title_end, authors_end, abstract_end, org_end)
+
+
+_FOLDED_CACHE_SIZE = 4096
+"""Papers whose folded text is kept after a check; about 6 MB at 1,500 characters each."""
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
-_SCAN_RATIO = 25
-"""Postings per candidate above which checking the candidates' text is cheaper."""
 _UNION_CACHE_SIZE = 32
 # Maps every byte that is not a lowercase ASCII letter or digit to a space, so
 # that bytes.translate + split finds the words of folded text in C.
