@@ -31,12 +31,12 @@ VIEW_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred", "annotate
 
 @dataclass(frozen=True)
 class Selection:
-    """A sidebar choice: a view, topic, tag, day or saved search."""
+    """A sidebar choice (a view, topic, tag, day or saved search), or a "Similar to" list."""
 
     kind: str
-    """One of view, topic, tag, day, search."""
+    """One of view, topic, tag, day, search, similar."""
     value: str
-    """View name, topic name, tag, ISO day or search query."""
+    """View name, topic name, tag, ISO day, search query, or the paper key of a similar list."""
 
     @property
     def label(self) -> str:
