@@ -19,6 +19,7 @@ from reader.ui.bindings import split_keymap
 from reader.ui.dialogs import NoteEditor
 from reader.ui.catalog import SORT_LABELS, SORT_ORDERS, VIEW_LABELS, VIEWS, Selection
 from reader.ui.main_screen import MainScreen
+from reader.ui.screen_library import EXPORT_LABELS
 from reader.ui.styles import app_css_path
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,15 @@ class PapersApp(App[int]):
             yield SystemCommand(
                 f"Search: {name}", f"Run the saved search {query!r}", lambda q=query: screen.select(Selection("search", q))
             )
+        yield SystemCommand("Save current search…", "Save the query typed after / under a name", screen.action_save_search)
+        yield SystemCommand("More like this", "List the papers most similar to the one under the cursor", screen.action_similar)
+        for fmt, label in EXPORT_LABELS.items():
+            yield SystemCommand(
+                f"Export view as {label}", "Write the papers listed now to a file", lambda f=fmt: screen.export_view(f)
+            )
+        yield SystemCommand("Fetch new papers", "Fetch the subscriptions from the config file", screen.action_refresh)
+        yield SystemCommand("Reload library from disk", "Re-read the library files another program changed", screen.action_reload)
         yield SystemCommand("Toggle sidebar", "Show or hide the topic sidebar", screen.action_toggle_sidebar)
-        yield SystemCommand("Reload library", "Re-read the library from disk", screen.action_refresh)
 
     def exit(self, result: int | None = None, return_code: int = 0, message: object = None) -> None:
         """Save a note that is still open in the editor, then exit.

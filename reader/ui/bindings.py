@@ -3,7 +3,8 @@
 Every binding has an id equal to its action name, so a config line such as
 ``star = "x"`` under ``[keys]`` rebinds the ``star`` action (Textual's
 ``App.set_keymap`` replaces the keys of the binding with that id).
-Nothing is bound to ctrl+s, because terminals use it for flow control.
+Nothing is bound to ctrl+s, because terminals use it for flow control, nor
+to ctrl+b, the tmux prefix key.
 """
 
 from __future__ import annotations
@@ -63,15 +64,20 @@ KEY_TABLE: tuple[KeySpec, ...] = (
     KeySpec("copy_link", "y", "Copy the arXiv link", PAPER, footer=True, short="Copy link"),
     KeySpec("copy_menu", "c", "Copy…", PAPER),
     KeySpec("open_browser", "o", "Open in the browser", PAPER, footer=True, short="Open"),
+    KeySpec("similar", "m", "More like this: list the most similar papers", PAPER, footer=True, short="Similar"),
     KeySpec("mark_all_read", "R", "Mark all shown papers read", LIST),
     KeySpec("undo", "u", "Undo mark all read", LIST),
     # A priority binding runs before the key reaches the focused widget, so
     # the focus is already in the search input when the next key is handled
     # (without it, letters typed right after "/" are lost).
     KeySpec("search", "slash", "Search", LIST, footer=True, key_display="/", priority=True),
+    KeySpec("save_search", "ctrl+f", "Save the current search under a name", LIST),
     KeySpec("cycle_sort", "S", "Change the sort order", LIST),
     KeySpec("toggle_sidebar", "b", "Show or hide the sidebar", VIEW),
-    KeySpec("refresh", "f5,ctrl+r", "Reload the library from disk", VIEW),
+    KeySpec(
+        "refresh", "f5,ctrl+r", "Fetch new papers (the config's subscriptions)", APP,
+        footer=True, short="Fetch", key_display="F5",
+    ),
     KeySpec("help", "question_mark", "Help", APP, footer=True, key_display="?"),
     KeySpec("quit", "q,ctrl+q", "Quit", APP, footer=True, key_display="q"),
 )
@@ -79,9 +85,33 @@ KEY_TABLE: tuple[KeySpec, ...] = (
 
 KNOWN_ACTIONS = frozenset(spec.action for spec in KEY_TABLE)
 
+FOOTER_ORDER = (
+    "help",
+    "search",
+    "next_unread",
+    "star",
+    "toggle_read",
+    "annotate",
+    "edit_tags",
+    "copy_link",
+    "open_browser",
+    "similar",
+    "refresh",
+    "quit",
+)
+"""Actions shown in the footer, left to right. Help and search come first because an
+80-column footer cuts off the end."""
+
+
+def _footer_rank(spec: KeySpec) -> int:
+    return FOOTER_ORDER.index(spec.action) if spec.action in FOOTER_ORDER else len(FOOTER_ORDER)
+
 
 def screen_bindings() -> list[Binding]:
-    """Build the Textual bindings of the main screen from the table."""
+    """Build the Textual bindings of the main screen from the table, footer ones in FOOTER_ORDER.
+
+    The footer lists bindings in the order they are declared.
+    """
     return [
         Binding(
             spec.keys,
@@ -93,7 +123,7 @@ def screen_bindings() -> list[Binding]:
             priority=spec.priority,
             id=spec.action,
         )
-        for spec in KEY_TABLE
+        for spec in sorted(KEY_TABLE, key=_footer_rank)
     ]
 
 

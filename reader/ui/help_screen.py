@@ -25,6 +25,7 @@ _KEY_NAMES = {
     "pageup": "PgUp",
     "home": "Home",
     "end": "End",
+    "f5": "F5",
     "down": "↓",
     "up": "↑",
 }
@@ -32,8 +33,20 @@ _KEY_NAMES = {
 EXTRA_KEYS = (
     ("Tab / shift+tab", "Move focus between sidebar, list and abstract"),
     ("Enter", "In the sidebar: show that view, topic, tag, day or search"),
-    ("Escape", "Clear the search"),
-    ("ctrl+p", "Command palette: sort orders, views, sidebar"),
+    ("Escape", "Clear the search, or leave the similar-papers view"),
+    ("ctrl+p", "Command palette: sort orders, views, saved searches, export, reload from disk"),
+)
+
+SEARCH_EXAMPLES = (
+    ("diffusion model", "Papers with words starting with both"),
+    ('"exact phrase"', "Words in this order"),
+    ("-word, a OR b", "Exclude a word; either of two"),
+    ("author: title: abstract:", "A word in one field, e.g. author:\"de la Cruz\""),
+    ("topic: tag: note: cat: id:", "Topic name, user tag, note text, arXiv category or id"),
+    ("is:starred is:unread", "Read state; also is:annotated, is:tagged"),
+    ("since:2025-01 last:7d", "Listed dates; also before:, until:, on:, this:week"),
+    ("upvotes:>50 stars:>=100", "HF upvotes or GitHub stars"),
+    ("saved:NAME", "A saved search (save one with ctrl+f)"),
 )
 
 
@@ -58,6 +71,10 @@ def help_table(keymap: Mapping[str, str]) -> Table:
     table.add_row(Text("Other", style="bold underline"), "")
     for keys, description in EXTRA_KEYS:
         table.add_row(Text(keys), Text(description))
+    table.add_row("", "")
+    table.add_row(Text("Search queries", style="bold underline"), "")
+    for example, description in SEARCH_EXAMPLES:
+        table.add_row(Text(example), Text(description))
     return table
 
 

@@ -2,7 +2,9 @@
 
 The screen owns every side effect of a key press: it calls the Library
 setters (which write to disk before returning), then updates the in-memory
-catalog and the widgets. Widgets only post messages up.
+catalog and the widgets. Widgets only post messages up. Search lives in
+``screen_search``; fetch, reload, similar papers and export in
+``screen_library``.
 """
 
 from __future__ import annotations
@@ -28,17 +30,22 @@ from reader.models import PaperState
 from reader.paths import Paths
 from reader.store import Library
 from reader.topics import Taxonomy, assign_topics
+from reader.similar import SimilarIndex
 from reader.ui.bindings import screen_bindings
 from reader.drafts import pending_drafts, remove_draft
 from reader.ui.catalog import ALL, SORT_LABELS, SORT_ORDERS, Catalog, Selection, paper_date
 from reader.ui.clipboard_worker import copy_text
 from reader.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
 from reader.ui.help_screen import HelpScreen
-from reader.ui.search import filter_keys
+from reader.ui.screen_library import LibraryMixin
+from reader.ui.screen_search import SearchMixin
+from reader.ui.search import QuerySearch
 from reader.ui.widgets.abstract_pane import AbstractPane
 from reader.ui.widgets.header import HeaderBar
 from reader.ui.widgets.paper_list import PaperList
 from reader.ui.widgets.sidebar import Sidebar
+from reader.ui.widgets.status import StatusLine
+from reader.ui.widgets.text import shorten
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +53,6 @@ SIDEBAR_MIN_WIDTH = 100
 """Terminal width below which the sidebar hides itself (the user can still show it)."""
 STACK_BELOW_WIDTH = 60
 """Terminal width below which the abstract pane goes under the list instead of beside it."""
-SYNC_SEARCH_LIMIT = 20_000
-"""Views with more papers than this are searched in a thread so typing never stalls."""
-SEARCH_DELAY = 0.12
-"""Seconds of typing pause before a large view is searched."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,7 +87,7 @@ def guarded(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class MainScreen(Screen):
+class MainScreen(SearchMixin, LibraryMixin, Screen):
     """The reader's only full screen."""
 
     BINDINGS = [
@@ -110,8 +113,22 @@ class MainScreen(Screen):
         self._sidebar_wanted = config.show_sidebar
         self._sidebar_forced = False
         self._reloading = False
+        self._fetching = False
         self._shown_key: str | None = None
         """Key whose abstract is shown; None when the next cursor event must redraw it."""
+        self.query_search = QuerySearch()
+        self._index_building = False
+        """Whether a search index is being built (the header says so until the first is ready)."""
+        self._library_version = 0
+        """Counts library changes (fetch, reload), so that a stale index is not kept."""
+        self._similar_index: SimilarIndex | None = None
+        """Cached similar-papers index; None until built and after the library changed."""
+        self._similar_pending: str | None = None
+        """Paper to show similar papers for once the index being built is ready."""
+        self._similar_keys: list[str] = []
+        """The "Similar to" view: the paper, then the most similar papers in rank order."""
+        self._previous_selection: Selection = ALL
+        """Selection that Escape returns to from a "Similar to" view."""
 
     # Layout ---------------------------------------------------------------------
 
@@ -121,8 +138,9 @@ class MainScreen(Screen):
             yield Sidebar(self.catalog, self.config.searches, id="sidebar")
             yield PaperList(self.catalog, id="paper-list")
             yield AbstractPane(id="abstract")
-        yield Input(placeholder="Search titles, authors and abstracts (Esc clears)", id="search")
-        yield Footer()
+        yield Input(placeholder='Search: words, "phrase", author:, tag:, is:starred, since:2025-01 (Esc clears)', id="search")
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
 
     @property
     def paper_list(self) -> PaperList:
@@ -139,6 +157,10 @@ class MainScreen(Screen):
     @property
     def search_input(self) -> Input:
         return self.query_one("#search", Input)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
 
     def on_mount(self) -> None:
         self.search_input.display = False
@@ -179,13 +201,14 @@ class MainScreen(Screen):
         self._view_keys = self._selection_keys()
         keys = self._view_keys
         if self.search_query:
-            keys = filter_keys(self.search_query, keys, self.catalog.papers) or []
+            keys = self._filter_now(self.search_query, keys)
         self._set_rows(keys, keep_key)
 
     def _selection_keys(self) -> list[str]:
         if self.selection.kind == "search":
-            base = self.catalog.sorted_keys(self.order)
-            return filter_keys(self.selection.value, base, self.catalog.papers) or []
+            return self._saved_search_keys(self.selection.value)
+        if self.selection.kind == "similar":
+            return list(self._similar_keys)
         return self.catalog.keys_for(self.selection, self.order)
 
     def _set_rows(self, keys: list[str], keep_key: str | None) -> None:
@@ -195,15 +218,27 @@ class MainScreen(Screen):
 
     def _update_header(self) -> None:
         label = self.selection.label
+        order = self.order
         if self.selection.kind == "search":
             label = next((name for name, query in self.config.searches.items() if query == self.selection.value), label)
+        elif self.selection.kind == "similar":
+            paper = self.catalog.papers.get(self.selection.value)
+            # Cut the title so that the counts after it still fit in 80 columns.
+            label = f"Similar to: {shorten(paper.title, 32) if paper else self.selection.value}"
+            order = ""  # listed by similarity, not by the sort order
+        notes = []
+        if self._fetching:
+            notes.append("fetching…")
+        if not self.query_search.ready:
+            notes.append("indexing…")
         self.query_one(HeaderBar).show(
             label,
             len(self.paper_list.keys),
             len(self.catalog),
             self.catalog.unread_count,
-            self.order,
+            order,
             self.search_query,
+            "  ".join(notes),
         )
 
     def _show_abstract(self, key: str | None, scroll_home: bool = True) -> None:
@@ -225,7 +260,7 @@ class MainScreen(Screen):
         Highlighted message that follows (or a click's) then finds nothing to do.
         """
         key = self.paper_list.current_key
-        if key == self._shown_key:
+        if key is not None and key == self._shown_key:
             return
         self._shown_key = key
         self._show_abstract(key)
@@ -265,6 +300,8 @@ class MainScreen(Screen):
         states = self.library.states()
         for key in keys:
             self.catalog.update_state(key, states.get(key) or PaperState())
+        # A refined query must not reuse hits chosen with the old state (is:starred).
+        self.query_search.forget()
         self.paper_list.invalidate()
         self.sidebar.refresh_counts()
         self._update_header()
@@ -543,25 +580,25 @@ class MainScreen(Screen):
         self.set_focus(search)
 
     def action_clear_search(self) -> None:
-        search = self.search_input
-        if not search.display:
+        """Clear the search; with no search shown, leave a "Similar to" view."""
+        if not self.search_input.display:
+            if self.selection.kind == "similar":
+                self.select(self._previous_selection)
             return
+        self._clear_search_input()
+        self._set_rows(self._view_keys, keep_key=self.paper_list.current_key)
+        self.paper_list.focus()
+
+    def _clear_search_input(self) -> None:
+        search = self.search_input
         search.value = ""
         search.display = False
-        if self.search_query:
-            self.search_query = ""
-            self._set_rows(self._view_keys, keep_key=self.paper_list.current_key)
-        self.paper_list.focus()
+        self.search_query = ""
+        self.status.set_message("search", "")
 
     @on(Input.Changed, "#search")
     def _on_search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
-        if len(self._view_keys) <= SYNC_SEARCH_LIMIT:
-            self._apply_search(event.value, filter_keys(event.value, self._view_keys, self.catalog.papers))
-        else:
-            self._search_timer = self.set_timer(SEARCH_DELAY, functools.partial(self._search_in_thread, event.value))
+        self._search_changed(event.value)
 
     @on(Input.Submitted, "#search")
     def _on_search_submitted(self) -> None:
@@ -569,19 +606,6 @@ class MainScreen(Screen):
             self.action_clear_search()
         else:
             self.paper_list.focus()
-
-    @work(thread=True, exclusive=True, group="search")
-    def _search_in_thread(self, query: str) -> None:
-        worker = get_current_worker()
-        keys = filter_keys(query, self._view_keys, self.catalog.papers, cancelled=lambda: worker.is_cancelled)
-        if keys is not None and not worker.is_cancelled:
-            self.app.call_from_thread(self._apply_search, query, keys)
-
-    def _apply_search(self, query: str, keys: list[str] | None) -> None:
-        if keys is None or query != self.search_input.value:
-            return  # superseded by a newer query
-        self.search_query = query.strip()
-        self._set_rows(keys, keep_key=self.paper_list.current_key)
 
     # Help, refresh, quit --------------------------------------------------------------
 
@@ -591,48 +615,6 @@ class MainScreen(Screen):
 
     def action_quit(self) -> None:
         self.app.exit()
-
-    def action_refresh(self) -> None:
-        if self._reloading:
-            self.notify("A reload is already running.", markup=False)
-            return
-        self._reloading = True
-        self._reload_library()
-
-    @work(thread=True, exclusive=True, group="reload")
-    def _reload_library(self) -> None:
-        try:
-            changed = self.library.refresh()
-        except (ReaderError, OSError) as error:
-            log.warning("Reload failed: %s", error)
-            self.app.call_from_thread(self._reload_done, False, str(error))
-            return
-        self.app.call_from_thread(self._reload_done, changed, "")
-
-    @guarded
-    def _reload_done(self, changed: bool, error: str) -> None:
-        """Load what the reload read; runs on the app thread after the worker finished.
-
-        The states are taken from the library now, not in the worker, so a
-        change made while the reload ran is part of them.
-        """
-        self._reloading = False
-        if error:
-            self.notify(f"Reload failed: {error}", severity="error", markup=False)
-            return
-        if not changed:
-            self.notify("The library is up to date.", timeout=2, markup=False)
-            return
-        key = self.paper_list.current_key
-        self.catalog.load(self.library.papers(), self.library.states())
-        missing = [paper for paper in self.catalog.papers.values() if self.catalog.topics is not None and paper.key not in self.catalog.topics]
-        if missing and self.catalog.topics is not None:
-            topics = dict(self.catalog.topics)
-            topics.update(assign_topics(missing, self.taxonomy))
-            self.catalog.set_topics(topics)
-        self.sidebar.rebuild()
-        self._show_view(keep_key=key)
-        self.notify(f"Reloaded: {len(self.catalog):,} papers.", timeout=2, markup=False)
 
     # Topics ------------------------------------------------------------------------
 
@@ -654,3 +636,7 @@ class MainScreen(Screen):
         key = self.paper_list.current_key
         if key is not None:
             self._show_abstract(key, scroll_home=False)
+        # The search index starts after the topics, so that topic: reads
+        # them instead of assigning every paper a second time.
+        if not self.query_search.ready and not self._index_building:
+            self._start_search_index()

@@ -1,14 +1,16 @@
-"""Filter-as-you-type search over titles, authors and abstracts.
+"""Filter-as-you-type search: the query language of ``reader.search``, plain words until its index is built.
 
-Kept to one function, ``filter_keys``, so that a query language can replace
-it later without touching the screen. This module does not import Textual.
+``filter_keys`` matches plain words by scanning; ``QuerySearch`` runs parsed
+queries on a ``SearchIndex``. This module does not import Textual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
 
-from reader.models import Paper
+from reader.models import Paper, PaperState
+from reader.search import Query, SearchIndex
 from reader.topics import fold
 
 
@@ -62,3 +64,72 @@ def narrows(previous: str, query: str) -> bool:
     if not old_words:
         return False
     return all(any(old in new for new in new_words) for old in old_words)
+
+
+class QuerySearch:
+    """The ``/`` search and saved searches: the query language once an index exists.
+
+    Until ``index`` is set, callers use ``filter_keys`` (plain words). Every
+    use of the index goes through ``lock``, because SearchIndex is not
+    thread-safe and large views are searched in a thread worker while the
+    app thread may add fetched papers.
+    """
+
+    def __init__(self) -> None:
+        self.index: SearchIndex | None = None
+        """The query-language index, or None while it is being built."""
+        self.lock = threading.Lock()
+        self._previous: tuple[list[str], Query, set[str]] | None = None
+        """View keys, query and hits of the last search, for ``Query.refines``."""
+
+    @property
+    def ready(self) -> bool:
+        return self.index is not None
+
+    def set_index(self, index: SearchIndex | None) -> None:
+        with self.lock:
+            self.index = index
+            self._previous = None
+
+    def forget(self) -> None:
+        """Drop the previous hits, e.g. after a state change that a query may depend on."""
+        self._previous = None
+
+    def add(self, papers: Sequence[Paper]) -> None:
+        """Index new or changed papers; does nothing while there is no index."""
+        with self.lock:
+            if self.index is not None and papers:
+                self.index.add(papers)
+            self._previous = None
+
+    def run(
+        self,
+        query: Query,
+        keys: list[str],
+        states: Mapping[str, PaperState],
+        cancelled: Callable[[], bool] = lambda: False,
+        remember: bool = True,
+    ) -> list[str] | None:
+        """Return the ``keys`` that match ``query``, in the order of ``keys``.
+
+        ``keys`` is the view being searched. When the query refines the
+        previous one on the same view list, only the previous hits are
+        searched. Returns None when ``cancelled()`` is true once the lock is
+        held (a newer keystroke superseded this search).
+        """
+        if query.is_empty:
+            return list(keys)
+        with self.lock:
+            index = self.index
+            if index is None or cancelled():
+                return None
+            previous = self._previous
+            within: Collection[str] | None = None
+            if previous is not None and previous[0] is keys and query.refines(previous[1]):
+                within = previous[2]
+            elif len(keys) < len(index):
+                within = keys
+            hits = set(index.search(query, states, within=within))
+            if remember:
+                self._previous = (keys, query, hits)
+        return [key for key in keys if key in hits]

@@ -16,6 +16,8 @@ from reader.ui.app import PapersApp
 
 DATA = Path(__file__).parent.parent / "data"
 HF_DAILY_2026 = DATA / "hf-daily" / "sotawhat_hf_daily_papers_2026-06-12_raw.json"
+CLOSED_URL = "http://127.0.0.1:9"
+"""A local address with no server: fetches fail at once with connection refused."""
 RSS_2026 = DATA / "arxiv-rss" / "laya_reader_rss_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24_excerpt.xml"
 
 
@@ -54,10 +56,15 @@ def make_app(paths: Paths) -> AppFactory:
     """Return a factory of apps on the temporary library; keyword arguments set Config fields.
 
     ``auto_read_seconds`` defaults to 0 so that no test is marked read by a timer it did not ask for.
+    The fetch URLs default to port 9 on 127.0.0.1, where nothing listens, so
+    that a test pressing F5 by mistake gets "connection refused" and never
+    reaches the internet.
     """
 
     def factory(papers: Iterable[Paper] | None = None, **settings: object) -> PapersApp:
         settings.setdefault("auto_read_seconds", 0)
+        for name in ("hf_url", "arxiv_api_url", "arxiv_rss_url"):
+            settings.setdefault(name, CLOSED_URL)
         config = Config(**settings)  # type: ignore[arg-type]
         return PapersApp(open_library(paths, papers), config, paths)
 

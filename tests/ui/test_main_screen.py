@@ -527,7 +527,7 @@ async def test_help_lists_remapped_key(make_app: AppFactory) -> None:
         assert app.screen is screen
 
 
-async def test_refresh_keeps_cursor(make_app: AppFactory, library_opener: Callable[[], Library]) -> None:
+async def test_reload_keeps_cursor(make_app: AppFactory, library_opener: Callable[[], Library]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settle(app, pilot)
@@ -536,7 +536,7 @@ async def test_refresh_keeps_cursor(make_app: AppFactory, library_opener: Callab
         other = library_opener()
         other.import_papers([Paper(key="2701.00001", title="Added elsewhere", listed="2027-01-01")])
         other.set_starred(key, True)
-        await pilot.press("ctrl+r")
+        screen.action_reload()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(screen.paper_list.keys) == 35
