@@ -559,3 +559,18 @@ def test_abstract_readable_after_other_process_import(paths: Paths) -> None:
     assert first.refresh() is True
     assert first.get(ATTENTION).abstract == hf_copy().abstract
     assert paper.abstract == hf_copy().abstract
+
+
+def test_text_lines_found_by_scan(library: Library, paths: Paths) -> None:
+    from reader.store.papers_file import TextSource
+
+    library.import_papers([hf_copy(), small_paper(1), arxiv_copy(), small_paper(2)])
+    tables = read_tables(paths.papers_file)
+    meta = tables["_meta"]["1"]
+    assert meta["text_lengths"] == [len(f'"1":{{"abstract":"{arxiv_copy().abstract}"}}'.encode()), 0, 0]
+    fd = os.open(paths.papers_file, os.O_RDONLY)
+    # Without text_lengths, as in a file another program wrote, the source scans for the lines.
+    source = TextSource(paths.papers_file, fd, meta["texts_at"])
+    assert source.read(1) == {"abstract": arxiv_copy().abstract}
+    assert source.read(2) == {}
+    assert source.read(99) == {}

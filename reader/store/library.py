@@ -210,17 +210,20 @@ def _parse_papers(path: Path, cls: type[StoredPaper]) -> Callable[[PapersData | 
 
     def parse(data: PapersData | dict) -> _PaperTable:
         if not isinstance(data, PapersData):
-            data = PapersData(data)
+            data = PapersData(path, data)
         papers: dict[str, Paper] = {}
         doc_ids: dict[str, int] = {}
-        shared = _SharedStrings()
         lazy = data.source is not None
         if lazy:
             # Before the loop, because merging a duplicate record reads its texts.
             cls._texts.source = data.source
-        for doc_id, document in data.papers().items():
+        share = _SharedStrings().share
+        for doc_id, document in data.documents():
             try:
                 number = int(doc_id)
+                if lazy and type(document) is dict and "abstract" not in document:
+                    # The document id takes the abstract's place (see StoredPaper).
+                    document["abstract"] = number
                 paper = Paper(**document)
                 if type(paper.key) is not str or not paper.key or type(paper.title) is not str:
                     raise ValueError("the key or title is not a string")
@@ -230,14 +233,17 @@ def _parse_papers(path: Path, cls: type[StoredPaper]) -> Callable[[PapersData | 
             except ValueError as error:
                 raise CorruptFileError(path, f"paper document {doc_id} is invalid: {error}") from None
             if lazy:
-                store_texts(paper, cls, number)
+                if type(paper.abstract) is int:
+                    paper.__class__ = cls
+                else:
+                    store_texts(paper, cls, number)
             else:
                 texts = data.texts(doc_id)
                 if texts is not None:
                     for name in ("title_raw", "abstract", "abstract_raw"):
                         if texts.get(name) is not None:
                             setattr(paper, name, texts[name])
-            shared.share(paper)
+            share(paper)
             existing = papers.get(paper.key)
             if existing is not None:
                 existing.merge(paper)
@@ -260,19 +266,25 @@ class _SharedStrings:
         self.strings: dict[str, str] = {}
 
     def share(self, paper: Paper) -> None:
-        strings = self.strings
-        get = strings.setdefault
-        if paper.listed is not None:
-            paper.listed = get(paper.listed, paper.listed)
-        if paper.published is not None:
-            paper.published = get(paper.published, paper.published)
-        if paper.updated is not None:
-            paper.updated = get(paper.updated, paper.updated)
-        if paper.organization is not None:
-            paper.organization = get(paper.organization, paper.organization)
-        for values in (paper.categories, paper.keywords, paper.sources):
-            for index, value in enumerate(values):
-                values[index] = get(value, value)
+        get = self.strings.setdefault
+        value = paper.listed
+        if value is not None:
+            paper.listed = get(value, value)
+        value = paper.published
+        if value is not None:
+            paper.published = get(value, value)
+        value = paper.updated
+        if value is not None:
+            paper.updated = get(value, value)
+        value = paper.organization
+        if value is not None:
+            paper.organization = get(value, value)
+        if paper.categories:
+            paper.categories = [get(value, value) for value in paper.categories]
+        if paper.keywords:
+            paper.keywords = [get(value, value) for value in paper.keywords]
+        if paper.sources:
+            paper.sources = [get(value, value) for value in paper.sources]
 
 
 def _paper_from_odd_document(path: Path, doc_id: str, document: Any) -> Paper:
