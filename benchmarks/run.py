@@ -4,7 +4,8 @@ For each size the script writes that many synthetic papers
 (benchmarks/generate.py) as an HF daily_papers JSON file, then in fresh
 child processes, each with its own ``PAPERS_READER_HOME``:
 
-* import: ``python -m reader import FILE``; wall time, CPU time and peak RSS.
+* import: ``papers import FILE`` (``reader.cli.main``); wall time, CPU time
+  and peak RSS.
 * first paint: the real ``papers`` command (``reader.cli.main``) with the
   app run headless at 160x50. The time runs from the parent's spawn of the
   child to the first frame that draws a row of the paper list. RSS is taken
@@ -210,12 +211,24 @@ def child_store(presses: int) -> dict[str, float]:
 
 def child_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("app", "store"))
+    parser.add_argument("mode", choices=("app", "store", "import"))
     parser.add_argument("--tree", required=True)
+    parser.add_argument("--file", help="the file to import (import mode)")
     parser.add_argument("--spawned", type=float, default=0.0)
     parser.add_argument("--presses", type=int, default=100)
     args = parser.parse_args(argv)
+    # An editable install of the package may come before PYTHONPATH, so the
+    # tree goes first in sys.path explicitly.
     sys.path.insert(0, args.tree)
+    if args.mode == "import":
+        from reader.cli import main
+
+        import reader
+
+        if not reader.__file__.startswith(args.tree):
+            raise SystemExit(f"imported reader from {reader.__file__}, not {args.tree}")
+        main(args=["import", args.file])
+        return
     if args.mode == "app":
         result = child_app(args.spawned, args.presses)
     else:
@@ -262,7 +275,7 @@ def _run_child(mode: str, tree: Path, home: Path, presses: int) -> dict:
 def _run_import(tree: Path, home: Path, source: Path) -> dict[str, float]:
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "reader", "import", str(source)],
+        [sys.executable, str(HERE), "--child", "import", "--tree", str(tree), "--file", str(source)],
         env=_child_env(tree, home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -574,3 +574,31 @@ def test_text_lines_found_by_scan(library: Library, paths: Paths) -> None:
     assert source.read(1) == {"abstract": arxiv_copy().abstract}
     assert source.read(2) == {}
     assert source.read(99) == {}
+
+
+def test_snapshot_used_and_checked(library: Library, paths: Paths) -> None:
+    snapshot = paths.papers_file.with_name("papers.json.snapshot")
+    library.import_papers([hf_copy(), small_paper(1)])
+    assert snapshot.exists()
+    first_snapshot = snapshot.read_bytes()
+
+    reopened = Library(paths)
+    reopened.open()
+    assert reopened.get(ATTENTION) == hf_copy()
+    assert reopened.get("2401.00001").title == "Paper 1"
+
+    # A snapshot of an older version of papers.json is ignored.
+    library.import_papers([small_paper(2)])
+    snapshot.write_bytes(first_snapshot)
+    stale = Library(paths)
+    stale.open()
+    assert sorted(p.key for p in stale.papers()) == [ATTENTION, "2401.00001", "2401.00002"]
+    assert snapshot.read_bytes() != first_snapshot
+
+    # A damaged one too, and opening writes a new one.
+    snapshot.write_bytes(b"not a snapshot")
+    damaged = Library(paths)
+    damaged.open()
+    assert damaged.get(ATTENTION).abstract == hf_copy().abstract
+    assert len(damaged) == 3
+    assert snapshot.read_bytes() != b"not a snapshot"

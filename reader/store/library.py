@@ -87,6 +87,8 @@ class _PaperTable:
     doc_ids: dict[str, int]
     outdated: bool = False
     """Whether the file is in an older layout and should be rewritten."""
+    snapshot_missing: bool = False
+    """Whether the file has no up-to-date snapshot (see ``papers_file.write_snapshot``)."""
 
 
 @dataclass
@@ -217,6 +219,20 @@ def _parse_papers(path: Path, cls: type[StoredPaper]) -> Callable[[PapersData | 
         if lazy:
             # Before the loop, because merging a duplicate record reads its texts.
             cls._texts.source = data.source
+        if data.rows is not None:
+            rows = data.rows
+            data.rows = None
+            rows.reverse()
+            while rows:
+                # Popping frees each row as its paper is built, and the paper
+                # reuses that memory: about 20 MB less at 100,000 papers than
+                # keeping every row until the end.
+                number, values = rows.pop()
+                paper = Paper(*values)
+                paper.__class__ = cls
+                papers[paper.key] = paper
+                doc_ids[paper.key] = number
+            return _PaperTable(papers, doc_ids)
         share = _SharedStrings().share
         for doc_id, document in data.documents():
             try:
@@ -250,7 +266,7 @@ def _parse_papers(path: Path, cls: type[StoredPaper]) -> Callable[[PapersData | 
                 continue
             papers[paper.key] = paper
             doc_ids[paper.key] = number
-        return _PaperTable(papers, doc_ids, outdated=bool(papers) and not lazy)
+        return _PaperTable(papers, doc_ids, outdated=bool(papers) and not lazy, snapshot_missing=lazy)
 
     return parse
 
@@ -393,6 +409,8 @@ class Library:
             self._set_papers(paper_table)
             if paper_table.outdated:
                 self._migrate_papers()
+            elif paper_table.snapshot_missing and paper_table.papers:
+                self._write_snapshot()
         with state_file.locked():
             state_table, notice = state_file.load()
             notices.append(notice)
@@ -602,6 +620,13 @@ class Library:
             log.warning("Could not rewrite %s in the current layout: %s", store_file.path, error.message)
             return
         log.info("Rewrote %s in the layout of schema %d", store_file.path, store_file.storage.schema)
+
+    def _write_snapshot(self) -> None:
+        store_file = self._papers_file
+        assert store_file is not None and isinstance(store_file.storage, PapersStorage)
+        ids = self._paper_ids
+        with _gc_paused():
+            store_file.storage.write_snapshot([(ids[key], paper) for key, paper in self._papers.items()])
 
     def _write_papers(self) -> None:
         store_file = self._papers_file
