@@ -924,6 +924,8 @@ class SearchIndex:
         """Return a paper's values for the columns of ``_columns``."""
         shared = self._shared
         key = paper.key.lower()
+        if key == paper.key:
+            key = paper.key  # one string object, not an equal copy per paper
         categories = tuple(category.lower() for category in paper.categories)
         day = paper.listed or paper.published
         return (

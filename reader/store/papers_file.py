@@ -30,6 +30,10 @@ with ``"<digits>":{`` or ``}`` cannot be part of a string, and the layout can
 be checked without parsing the texts. A file in any other layout (schema 1,
 or written by another TinyDB program) is parsed whole, and the library
 rewrites it in this layout.
+
+Next to the file, ``papers.json.snapshot`` keeps the short fields in
+``marshal`` format for a faster start (see ``write_snapshot``). It is
+derived data, tied to one version of ``papers.json``, and may be deleted.
 """
 
 from __future__ import annotations
