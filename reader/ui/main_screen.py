@@ -140,7 +140,7 @@ class MainScreen(SearchMixin, LibraryMixin, Screen):
             yield AbstractPane(id="abstract")
         yield Input(placeholder='Search: words, "phrase", author:, tag:, is:starred, since:2025-01 (Esc clears)', id="search")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield Footer()
 
     @property
     def paper_list(self) -> PaperList:
