@@ -108,6 +108,8 @@ class SearchMixin:
 
     def _search_changed(self: MainScreen, text: str) -> None:
         """Filter the view for the text in the search input (called on every keystroke)."""
+        if text != self.search_input.value:
+            return  # a later Input.Changed is queued, e.g. while a paste is typed in
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
