@@ -248,6 +248,17 @@ def test_offline_cache_imports_into_empty_library(httpx_mock, fetch, tmp_path, p
     other_library.close()
 
 
+def test_offline_latest_listing_skips_meta_files(httpx_mock, fetch):
+    # The latest listing is cached with a day stamp next to its .meta.json
+    # sidecar; the offline path must pick the body, not the sidecar.
+    httpx_mock.add_response(content=HF_DAY.read_bytes())
+    fetch(HfRequest())
+    report = fetch(HfRequest(), offline=True)
+    assert report.ok
+    assert report.unchanged == 30
+    assert len(httpx_mock.get_requests()) == 1
+
+
 def test_offline_without_cache_says_so(fetch, library):
     report = fetch(HfRequest(date="2026-06-11"), offline=True)
     assert report.sources[0].error == (

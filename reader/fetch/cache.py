@@ -88,7 +88,12 @@ class ResponseCache:
         folder = self.root / source
         if not folder.is_dir():
             return None
-        candidates = sorted(folder.glob(f"{glob_escape(base)}@*{suffix}"), reverse=True)
+        # The pattern also matches the ``.meta.json`` sidecars of JSON bodies,
+        # which would sort first and be read as a broken body.
+        candidates = sorted(
+            (path for path in folder.glob(f"{glob_escape(base)}@*{suffix}") if not path.name.endswith(".meta.json")),
+            reverse=True,
+        )
         unstamped = self._path(source, base, suffix)
         if unstamped.exists():
             candidates.append(unstamped)
