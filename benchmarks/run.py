@@ -254,7 +254,7 @@ def child_main(argv: list[str]) -> None:
     import reader
 
     result["reader_path"] = reader.__file__  # type: ignore[assignment]
-    # The app writes to the terminal only headless here, so stdout holds the JSON line.
+    # The app writes to the terminal only headless here, so stdout contains the JSON line.
     print("RESULT " + json.dumps(result), flush=True)
 
 

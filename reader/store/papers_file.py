@@ -82,7 +82,7 @@ _END = b"\n}}\n"
 _TEXT_LINE = re.compile(rb'\n"(\d+)":\{')
 _BLOCK_SIZE = 1 << 16
 _HEAD_LIMIT = 4096
-"""Bytes read to find the first line, which holds ``_meta``."""
+"""Bytes read first to find the first line, which contains ``_meta``."""
 
 # The slots of the text fields in Paper, to bypass StoredPaper's properties.
 _SLOTS = {name: Paper.__dict__[name] for name in TEXT_FIELDS}
