@@ -74,8 +74,8 @@ def _matching_keys(library, query: str | None) -> list[str]:
     """Keys of the papers matching QUERY, newest listed day first."""
     from reader.search import SearchIndex
 
-    papers = library.papers()
-    papers.sort(key=lambda p: (p.listed or p.published or "", p.key), reverse=True)
+    # sorted() copies: the list from papers() belongs to the library.
+    papers = sorted(library.papers(), key=lambda p: (p.listed or p.published or "", p.key), reverse=True)
     if not query:
         return [p.key for p in papers]
     index = SearchIndex(papers)

@@ -10,6 +10,7 @@ catalog and the widgets. Widgets only post messages up. Search lives in
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import webbrowser
 from collections.abc import Callable
@@ -632,6 +633,7 @@ class MainScreen(SearchMixin, LibraryMixin, Screen):
     @guarded
     def _topics_ready(self, topics: dict[str, tuple[str, ...]]) -> None:
         self.catalog.set_topics(topics)
+        gc.freeze()
         self.sidebar.rebuild()
         key = self.paper_list.current_key
         if key is not None:

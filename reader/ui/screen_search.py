@@ -9,7 +9,9 @@ than SYNC_SEARCH_LIMIT are then searched in a thread worker.
 
 from __future__ import annotations
 
+
 import functools
+import gc
 import logging
 from typing import TYPE_CHECKING
 
@@ -68,6 +70,9 @@ class SearchMixin:
             self._start_search_index()
             return
         self._index_building = False
+        # The index is long-lived: move it out of the collector's reach so
+        # full collections stop pausing key presses (see run_app).
+        gc.freeze()
         if self.search_query or self.selection.kind == "search" or self.search_input.value.strip():
             self._show_view(keep_key=self.paper_list.current_key)
         else:
