@@ -9,7 +9,6 @@ than SYNC_SEARCH_LIMIT are then searched in a thread worker.
 
 from __future__ import annotations
 
-
 import functools
 import gc
 import logging
