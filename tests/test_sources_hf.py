@@ -144,3 +144,34 @@ def test_hf_page_copy(samples_dir):
     assert papers[-1].title == "Regularizing Towards Soft Equivariance Under Mixed Symmetries"
     assert all(paper.sources == ["hf-page"] for paper in papers)
     assert not any(paper.title in ("new", "Subscribe", "Daily Papers") for paper in papers)
+
+
+def test_large_hf_daily_parsed_from_bytes(samples_dir):
+    # Over 1 MB, JSON skips the decode to str; the papers must be the same.
+    import codecs
+
+    import orjson
+
+    from reader.sources import parse_bytes
+
+    path = samples_dir / "hf-daily" / "sotawhat_hf_daily_papers_2026-06-12_raw.json"
+    small = load_file(path)
+    items = orjson.loads(path.read_bytes())
+    copies = []
+    for copy in range(8):
+        for item in items:
+            clone = orjson.loads(orjson.dumps(item))
+            clone["paper"]["id"] = f"{clone['paper']['id'][:-1]}{copy}"
+            copies.append(clone)
+    data = codecs.BOM_UTF8 + orjson.dumps(copies)
+    assert len(data) > 1 << 20
+
+    papers = parse_bytes(data, "big.json")
+
+    assert len(papers) == 240
+    by_key = {paper.key: paper for paper in papers}
+    original = small[0]
+    twin = by_key[original.key[:-1] + "0"]
+    assert twin.title == original.title
+    assert twin.authors == original.authors
+    assert twin.listed == "2026-06-12"

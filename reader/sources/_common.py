@@ -83,7 +83,7 @@ def parse_xml(text: str, origin: str) -> ET.Element:
         ) from None
 
 
-def load_json(text: str, origin: str) -> Any:
+def load_json(text: str | bytes, origin: str) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as error:

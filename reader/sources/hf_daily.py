@@ -28,12 +28,16 @@ def looks_like(text: str) -> bool:
     return text.strip() == "[]" or _PAPER_KEY.search(text, 0, 4096) is not None
 
 
-def parse(text: str, origin: str) -> list[Paper]:
+def parse(text: str | bytes, origin: str) -> list[Paper]:
     data = load_json(text, origin)
     if not isinstance(data, list):
         raise FormatError(f"{origin} is JSON but not an HF Daily Papers list.")
     papers = []
-    for index, item in enumerate(data):
+    # Items are dropped as they are read so that a big listing's parsed JSON
+    # and its papers are not both held whole at the peak.
+    data.reverse()
+    for index in range(len(data)):
+        item = data.pop()
         paper_object = item.get("paper") if isinstance(item, dict) else None
         if not isinstance(paper_object, dict):
             raise FormatError(

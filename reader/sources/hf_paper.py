@@ -29,7 +29,7 @@ def looks_like(text: str) -> bool:
     return '"summary"' in head or ('"id"' in head and '"authors"' in head)
 
 
-def parse(text: str, origin: str) -> list[Paper]:
+def parse(text: str | bytes, origin: str) -> list[Paper]:
     data = load_json(text, origin)
     items = data if isinstance(data, list) else [data]
     papers = []
