@@ -24,3 +24,9 @@ def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+    # Libraries (bibtexparser, httpx) log to the root logger; without a
+    # handler there, Python prints their warnings on stderr, over the TUI.
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)

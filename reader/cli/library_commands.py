@@ -65,8 +65,14 @@ def import_command(paths: Paths, files: tuple[Path, ...]) -> None:
             f"{path}: {len(papers)} papers: {counts.added} added, "
             f"{counts.updated} updated, {counts.unchanged} unchanged"
         )
+        skipped = getattr(papers, "skipped", [])
+        if skipped:
+            # The readable entries are imported; the malformed ones are named.
+            failed += 1
+            for problem in skipped:
+                click.echo(f"{path}: error: skipped the entry at {problem}. Fix it and import the file again.", err=True)
     if failed:
-        click.echo(f"papers: {failed} of {len(files)} files failed to import", err=True)
+        click.echo(f"papers: {failed} of {len(files)} files could not be imported in full", err=True)
         sys.exit(1)
 
 

@@ -83,6 +83,18 @@ def parse_xml(text: str, origin: str) -> ET.Element:
         ) from None
 
 
+class ParsedPapers(list):
+    """The papers read from one file, plus the parts of it that were skipped.
+
+    ``skipped`` holds one message per malformed entry ("line 7: ..."), so a
+    caller can tell the user which parts of the file did not import.
+    """
+
+    def __init__(self, papers: list[Paper] = (), skipped: list[str] = ()) -> None:  # type: ignore[assignment]
+        super().__init__(papers)
+        self.skipped = list(skipped)
+
+
 def load_json(text: str | bytes, origin: str) -> Any:
     try:
         return orjson.loads(text)

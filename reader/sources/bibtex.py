@@ -20,9 +20,10 @@ import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
+from reader.errors import FormatError
 from reader.ids import ArxivId, find_arxiv_id, parse_arxiv_id
 from reader.models import Paper
-from reader.sources._common import make_paper, merge_duplicates, plain_field
+from reader.sources._common import ParsedPapers, make_paper, merge_duplicates, plain_field
 from reader.text import clean_title
 
 NAME = "bibtex"
@@ -77,24 +78,37 @@ def looks_like(text: str) -> bool:
 def parse(text: str, origin: str) -> list[Paper]:
     library = bibtexparser.parse_string(text)
     entries: list[Entry] = list(library.entries)
+    skipped: list[str] = []
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
             # A repeated key is often the same paper pasted twice: keep it
             # and let the merge below fold it into the first copy.
             entries.append(block.ignore_error_block)
             continue
-        log.warning(
-            "%s: skipped a BibTeX block at line %s: %s",
-            origin,
-            block.start_line + 1 if block.start_line is not None else "?",
-            block.error,
-        )
+        line = block.start_line + 1 if block.start_line is not None else "?"
+        problem = _block_problem(block)
+        log.warning("%s: skipped a BibTeX block at line %s: %s", origin, line, problem)
+        skipped.append(f"line {line}: {problem}")
     papers = []
     for entry in entries:
         paper = _entry(entry, origin)
         if paper is not None:
             papers.append(paper)
-    return merge_duplicates(papers)
+    if not papers and skipped:
+        raise FormatError(
+            f"{origin} has no readable BibTeX entry ({'; '.join(skipped[:3])}). "
+            "Check the braces and quotes of those entries."
+        )
+    return ParsedPapers(merge_duplicates(papers), skipped)
+
+
+def _block_problem(block: object) -> str:
+    """Describe why bibtexparser could not read a block, in one short phrase."""
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or error or "").strip()
+    raw = str(getattr(block, "raw", "") or "").strip()
+    head = raw.splitlines()[0][:60] if raw else "a block"
+    return f"{head!r}: {reason}" if reason else f"{head!r} is malformed"
 
 
 def _entry(entry: Entry, origin: str) -> Paper | None:
