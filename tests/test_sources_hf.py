@@ -175,3 +175,30 @@ def test_large_hf_daily_parsed_from_bytes(samples_dir):
     assert twin.title == original.title
     assert twin.authors == original.authors
     assert twin.listed == "2026-06-12"
+
+
+def test_huge_fields_are_cut(tmp_path):
+    import orjson
+
+    from reader.sources._common import MAX_ABSTRACT, MAX_AUTHORS, MAX_TITLE
+
+    item = {
+        "paper": {
+            "id": "2606.00001",
+            "title": "x" * 5_000_000,
+            "summary": "word " * 100_000,
+            "authors": [{"name": f"Author {i}"} for i in range(MAX_AUTHORS + 5)],
+            "publishedAt": "2026-06-01T00:00:00.000Z",
+        },
+        "publishedAt": "2026-06-02T00:00:00.000Z",
+    }
+    path = tmp_path / "huge.json"
+    path.write_bytes(orjson.dumps([item]))
+
+    (paper,) = load_file(path)
+
+    assert len(paper.title) == MAX_TITLE + 1
+    assert paper.title.endswith("…")
+    assert len(paper.abstract) <= MAX_ABSTRACT + 1
+    assert len(paper.authors) == MAX_AUTHORS
+    assert paper.author_count == MAX_AUTHORS + 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -14,6 +15,8 @@ from reader.errors import FormatError, ReaderError
 from reader.ids import title_key
 from reader.models import Paper
 from reader.text import clean_text, clean_title, strip_terminal_control
+
+log = logging.getLogger(__name__)
 
 EXPECTED_FORMATS = (
     "expected HF Daily Papers JSON, an HF paper JSON, arXiv Atom or RSS, BibTeX, "
@@ -105,6 +108,22 @@ def load_json(text: str | bytes, origin: str) -> Any:
         ) from None
 
 
+# Limits well above any real paper (arXiv caps abstracts at 1,920 characters;
+# the longest author lists have a few thousand names). A damaged or hostile
+# file with a 60 MB title would otherwise be stored and redrawn on every frame.
+MAX_TITLE = 2_000
+MAX_ABSTRACT = 50_000
+MAX_AUTHORS = 20_000
+MAX_AUTHOR_NAME = 500
+
+
+def _limit(text: str, limit: int, field: str, key: str | None) -> str:
+    if len(text) <= limit:
+        return text
+    log.warning("%s: %s of %d characters cut to %d", key or text[:60], field, len(text), limit)
+    return text[:limit] + "…"
+
+
 def make_paper(
     key: str | None,
     title: str | None,
@@ -119,11 +138,15 @@ def make_paper(
     ``key`` may be None for papers without an arXiv id; the title key is used
     then. ``entities=False`` is for text an XML parser has already unescaped.
     """
-    raw_title = title or ""
+    raw_title = _limit(title or "", MAX_TITLE, "title", key)
     display_title = clean_title(raw_title, entities=entities)
-    raw_abstract = abstract or ""
+    raw_abstract = _limit(abstract or "", MAX_ABSTRACT, "abstract", key)
     display_abstract = clean_text(raw_abstract, entities=entities)
     authors = fields.pop("authors", None) or []
+    if len(authors) > MAX_AUTHORS or any(len(name) > MAX_AUTHOR_NAME for name in authors):
+        log.warning("%s: author list cut to %d names of %d characters at most", key or title, MAX_AUTHORS, MAX_AUTHOR_NAME)
+        fields.setdefault("author_count", len(authors))
+        authors = [name[:MAX_AUTHOR_NAME] for name in authors[:MAX_AUTHORS]]
     paper = Paper(
         key=key or title_key(display_title),
         title=display_title,
