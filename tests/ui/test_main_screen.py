@@ -583,3 +583,18 @@ async def test_unexpected_error_exits_cleanly(make_app: AppFactory, monkeypatch:
             await pilot.press("S")
             await pilot.pause()
     assert app.return_code == 1
+
+
+async def test_sidebar_moves_with_vim_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(app, pilot)
+        list_key = screen.paper_list.current_key
+        screen.sidebar.focus()
+        await pilot.pause()
+        start = screen.sidebar.highlighted
+        await pilot.press("j", "j")
+        assert screen.sidebar.highlighted == (start or 0) + 2
+        await pilot.press("k")
+        assert screen.sidebar.highlighted == (start or 0) + 1
+        assert screen.paper_list.current_key == list_key

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -22,7 +23,20 @@ ACTIVE_MARK = "▸ "
 
 
 class Sidebar(OptionList):
-    """The topic sidebar."""
+    """The topic sidebar.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | j, k, g, G | Move like the arrow keys, Home and End (the screen binds these keys to the paper list). |
+    | enter | Show the highlighted view, topic, tag, day or search. |
+    """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
 
     @dataclass
     class Selected(Message):
