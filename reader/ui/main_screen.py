@@ -178,7 +178,8 @@ class MainScreen(SearchMixin, LibraryMixin, Screen):
         drafts = [key for key in pending_drafts(self.paths.drafts_dir) if key in self.catalog.papers]
         if not drafts:
             return
-        names = ", ".join(drafts[:3]) + (f" and {len(drafts) - 3} more" if len(drafts) > 3 else "")
+        named = [f"{self.catalog.papers[key].title} ({key})" for key in drafts[:3]]
+        names = "; ".join(named) + (f" and {len(drafts) - 3} more" if len(drafts) > 3 else "")
         self.notify(
             f"Unsaved note drafts were found for {names}. Open a paper's note (a) to keep its draft.",
             title="Note drafts recovered",

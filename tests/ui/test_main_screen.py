@@ -299,6 +299,7 @@ async def test_startup_reports_crash_drafts(make_app: AppFactory, paths: Paths) 
         await settle(app, pilot)
         messages = [n.message for n in app._notifications]
         assert any(NEWEST_HF_KEY in m and "draft" in m for m in messages)
+        assert any("WebChallenger: A Reliable and Efficient Generalist Web Agent" in m for m in messages)
 
 
 async def test_tags_saved_from_editor(make_app: AppFactory) -> None:
