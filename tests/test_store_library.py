@@ -372,6 +372,99 @@ def test_apply_states_bulk(library: Library, paths: Paths) -> None:
     assert reopened.set_starred("2501.00001", False).starred is False
 
 
+# Terminal control in notes and tags
+
+HOSTILE_NOTE = "esc \x1b]0;pwned\x07 and \x1b[2J"
+"""A note that sets the terminal title (OSC 0) and clears the screen (CSI 2J)."""
+CONTROL_CHARACTERS = ("\x1b", "\x07", "\x9b", "\u202e")
+MULTILINE_NOTE = "first line\n\t量子 naïve café 😀\n\n\tindented\tcolumns\nlast"
+
+
+def assert_no_control(text: str) -> None:
+    for character in CONTROL_CHARACTERS:
+        assert character not in text, f"{character!r} in {text!r}"
+
+
+def test_note_loses_terminal_control(library: Library, paths: Paths) -> None:
+    library.import_papers([small_paper(1)])
+
+    state = library.set_note("2401.00001", HOSTILE_NOTE)
+
+    assert state.note == "esc  and "
+    assert library.state("2401.00001").note == "esc  and "
+    stored = list(read_tables(paths.state_file)["states"].values())
+    assert stored[0]["note"] == "esc  and "
+    assert_no_control(paths.state_file.read_text(encoding="utf-8"))
+
+
+def test_note_carriage_returns_become_newlines(library: Library) -> None:
+    library.import_papers([small_paper(1)])
+    state = library.set_note("2401.00001", "windows\r\nline\rover\x9b2Jwritten\u202eback")
+    assert state.note == "windows\nline\noverwrittenback"
+
+
+def test_multiline_unicode_note_unchanged(library: Library, paths: Paths) -> None:
+    library.import_papers([small_paper(1)])
+    assert library.set_note("2401.00001", MULTILINE_NOTE).note == MULTILINE_NOTE
+    stored = list(read_tables(paths.state_file)["states"].values())
+    assert stored[0]["note"] == MULTILINE_NOTE
+    library.apply_states({"2401.00001": PaperState(note=MULTILINE_NOTE, tags=["量子 naïve"])})
+    reopened = Library(paths)
+    reopened.open()
+    assert reopened.state("2401.00001").note == MULTILINE_NOTE
+    assert reopened.state("2401.00001").tags == ["量子 naïve"]
+
+
+def test_tags_lose_terminal_control(library: Library, paths: Paths) -> None:
+    library.import_papers([small_paper(1)])
+
+    state = library.set_tags("2401.00001", ["red\x1b[31m", "two\nlines", "\ttabbed\t", "bidi\u202e", "\x1b]0;x\x07"])
+    assert state.tags == ["red", "two lines", "tabbed", "bidi"]
+
+    state = library.add_tags("2401.00001", ["a\r\n\tb", "red\x07"])
+    assert state.tags == ["red", "two lines", "tabbed", "bidi", "a b"]
+
+    state = library.remove_tags("2401.00001", ["bidi\u202e", "two\tlines"])
+    assert state.tags == ["red", "tabbed", "a b"]
+    stored = list(read_tables(paths.state_file)["states"].values())
+    assert stored[0]["tags"] == ["red", "tabbed", "a b"]
+
+
+def test_apply_states_removes_terminal_control(library: Library, paths: Paths) -> None:
+    stamp = "2024-01-01T00:00:00.000000+00:00"
+    hostile = PaperState(note=HOSTILE_NOTE, tags=["x\x1b[2J", "y\nz"], updated_at=stamp, changed={"note": stamp})
+
+    library.apply_states({"2501.00001": hostile})
+
+    state = library.state("2501.00001")
+    assert state.note == "esc  and "
+    assert state.tags == ["x", "y z"]
+    assert state.updated_at == stamp
+    assert state.changed == {"note": stamp}
+    assert hostile.note == HOSTILE_NOTE
+    assert_no_control(paths.state_file.read_text(encoding="utf-8"))
+
+
+def test_stored_terminal_control_removed_on_load(paths: Paths) -> None:
+    paths.data_dir.mkdir(parents=True)
+    document = {"key": "2401.00001", "note": HOSTILE_NOTE, "tags": ["ok\x1b[0m", "ok"], "starred": True}
+    paths.state_file.write_bytes(orjson.dumps({"states": {"1": document}}))
+
+    library = Library(paths)
+    assert library.open() == []
+
+    state = library.state("2401.00001")
+    assert state.note == "esc  and "
+    assert state.tags == ["ok"]
+    assert state.starred is True
+    assert library.states()["2401.00001"].note == "esc  and "
+    # The next write stores the cleaned text.
+    library.set_starred("2401.00001", False)
+    stored = list(read_tables(paths.state_file)["states"].values())
+    assert stored[0]["note"] == "esc  and "
+    assert stored[0]["tags"] == ["ok"]
+
+
 # Two instances of the library on one folder (as two processes would be)
 
 

@@ -39,6 +39,8 @@ from reader.models import Paper, PaperState
 from reader.paths import HOME_ENV, Paths
 from reader.store.papers_file import PapersData, PapersStorage, StoredPaper, TextStore, store_texts, stored_paper_class
 from reader.store.records import (
+    clean_note,
+    clean_state,
     copy_state,
     is_empty_state,
     merge_states,
@@ -535,14 +537,20 @@ class Library:
         self._change_states(list(keys), change)
 
     def set_note(self, key: str, text: str) -> PaperState:
+        """Store the paper's note, with terminal control removed (see ``records.clean_note``)."""
+        note = clean_note(text)
+
         def change(state: PaperState, now: str) -> None:
-            state.note = text
+            state.note = note
 
         return self._change_states([key], change)[key]
 
     def set_tags(self, key: str, tags: Iterable[str]) -> PaperState:
+        """Replace the paper's tags, cleaned as ``records.normalize_tags`` does."""
+        new_tags = normalize_tags(tags)
+
         def change(state: PaperState, now: str) -> None:
-            state.tags = normalize_tags(tags)
+            state.tags = new_tags.copy()
 
         return self._change_states([key], change)[key]
 
@@ -566,7 +574,8 @@ class Library:
         """Store the given states as they are, with one write.
 
         Timestamps are kept as given, so a restore or undo decides them.
-        A default ``PaperState()`` deletes the stored state. Keys need not be
+        Notes and tags lose their terminal control like the setters' do. A
+        default ``PaperState()`` deletes the stored state. Keys need not be
         in the paper cache, so a backup can carry state for papers that
         arrive later.
         """
@@ -577,7 +586,7 @@ class Library:
             self._reload_states()
             undo = self._snapshot_states(states.keys())
             for key, state in states.items():
-                self._put_state(key, copy_state(state))
+                self._put_state(key, clean_state(copy_state(state)))
             self._write_states(undo)
 
     # Internals: papers

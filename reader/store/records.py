@@ -7,17 +7,47 @@ test machine, 4 s for 100,000 papers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
 from reader.models import Paper, PaperState
+from reader.text import strip_terminal_control
 
 PAPER_FIELD_NAMES = tuple(f.name for f in fields(Paper))
 """Paper fields in declaration order, the order of stored documents."""
 _STATE_DEFAULTS = PaperState().to_record()
 STATE_KEY_FIELD = "key"
 """Field of a stored state document that names its paper."""
+
+# Characters that ``strip_terminal_control`` removes, plus carriage returns:
+# a search for them is the cheap test that lets clean text skip the rewrite.
+_UNSAFE_IN_NOTE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_TAG = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TAG_LINE_BREAKS = re.compile("\\s*[\t\n\r\u2028\u2029]\\s*")
+
+
+def clean_note(text: str) -> str:
+    """Remove terminal control from a note, keeping its line breaks and tabs.
+
+    Escape sequences, control characters and bidi overrides go (see
+    ``reader.text.strip_terminal_control``), and a CR or CRLF line end
+    becomes a newline, because a bare CR moves a terminal's cursor back
+    over the line.
+    """
+    if not _UNSAFE_IN_NOTE.search(text):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_terminal_control(text)
+
+
+def clean_tag(tag: str) -> str:
+    """Remove terminal control from a tag and fold its line breaks and tabs into one space."""
+    if not _UNSAFE_IN_TAG.search(tag):
+        return tag.strip()
+    text = strip_terminal_control(tag)
+    return _TAG_LINE_BREAKS.sub(" ", text).strip()
 
 
 def utc_now() -> str:
@@ -73,18 +103,47 @@ def state_document(key: str, state: PaperState) -> dict[str, Any]:
     return document
 
 
-def state_from_document(document: dict[str, Any]) -> tuple[str, PaperState]:
-    """Split a stored state document into its key and state.
+def state_from_document(document: Any) -> tuple[str, PaperState]:
+    """Split a stored state document into its key and state, with terminal control removed.
 
     Raises ValueError for a document that is not a paper state.
     """
+    if not isinstance(document, dict):
+        raise ValueError(f"expected a JSON object, found {type(document).__name__}")
     key = document.get(STATE_KEY_FIELD)
     if not isinstance(key, str) or not key:
         raise ValueError(f"state document without a paper key: {document!r:.200}")
     state = PaperState.from_record(document)
-    if not isinstance(state.tags, list) or not isinstance(state.changed, dict) or not isinstance(state.note, str):
-        raise ValueError(f"state of {key} has fields of the wrong type")
-    return key, state
+    wrong = _wrongly_typed_fields(state)
+    if wrong:
+        raise ValueError(f"state of {key} has fields of the wrong type: {', '.join(wrong)}")
+    return key, clean_state(state)
+
+
+def _wrongly_typed_fields(state: PaperState) -> list[str]:
+    wrong = [name for name in ("read", "starred") if not isinstance(getattr(state, name), bool)]
+    wrong += [name for name in ("read_at", "updated_at") if not isinstance(getattr(state, name), (str, type(None)))]
+    if not isinstance(state.note, str):
+        wrong.append("note")
+    if not isinstance(state.tags, list) or not all(isinstance(tag, str) for tag in state.tags):
+        wrong.append("tags")
+    if not isinstance(state.changed, dict) or not all(
+        isinstance(name, str) and isinstance(stamp, str) for name, stamp in state.changed.items()
+    ):
+        wrong.append("changed")
+    return wrong
+
+
+def clean_state(state: PaperState) -> PaperState:
+    """Remove terminal control from the note and tags of ``state``, in place, and return it.
+
+    Notes and tags are the only free text in a state, and the app shows them
+    in a terminal. Timestamps are left as they are.
+    """
+    state.note = clean_note(state.note)
+    if state.tags:
+        state.tags = normalize_tags(state.tags)
+    return state
 
 
 def copy_state(state: PaperState) -> PaperState:
@@ -106,12 +165,12 @@ def is_empty_state(state: PaperState) -> bool:
 
 
 def normalize_tags(tags: Any) -> list[str]:
-    """Strip tags, drop empty ones and duplicates, and keep the first spelling's order."""
+    """Clean tags (``clean_tag``), drop empty ones and duplicates, and keep the first spelling's order."""
     if isinstance(tags, str):
         tags = [tags]
     result: list[str] = []
     for tag in tags:
-        text = str(tag).strip()
+        text = clean_tag(str(tag))
         if text and text not in result:
             result.append(text)
     return result

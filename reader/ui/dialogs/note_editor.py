@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Label, Static, TextArea
 
 from reader.drafts import draft_mtime, read_draft, remove_draft, write_draft
+from reader.text import strip_terminal_control
 from reader.ui.dialogs._base import DialogScreen
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,9 @@ class NoteEditor(DialogScreen[str | None]):
         is not given.
         """
         super().__init__()
+        # The store already removes terminal control from notes, and this also
+        # covers drafts and notes from any other caller.
+        text = strip_terminal_control(text)
         self.paper_key = paper_key
         """Key of the paper whose note this is."""
         self.paper_title = title
@@ -112,7 +116,7 @@ class NoteEditor(DialogScreen[str | None]):
         if self._draft_on_disk is not None and self._draft_on_disk != text:
             modified = draft_mtime(self.drafts_dir, paper_key)
             if saved is None or (modified is not None and modified > saved):
-                self._start_text = self._draft_on_disk
+                self._start_text = strip_terminal_control(self._draft_on_disk)
                 self.restored_draft = True
         self._draft_timer: Timer | None = None
         self._draft_lock = asyncio.Lock()

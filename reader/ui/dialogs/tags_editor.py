@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
+from reader.text import strip_terminal_control
 from reader.ui.dialogs._base import DialogScreen
 
 _SEPARATORS = re.compile(r"[,\s]+")
@@ -94,9 +95,11 @@ class TagsEditor(DialogScreen[list[str] | None]):
         super().__init__()
         self.paper_title = title
         """Title shown above the input, with markup off."""
-        self.tags = list(tags)
+        # The store already removes terminal control from tags, and this also
+        # covers tags from any other caller.
+        self.tags = [strip_terminal_control(tag) for tag in tags]
         """The paper's tags when the editor opened."""
-        self.known_tags = sorted(set(known_tags), key=str.casefold)
+        self.known_tags = sorted({strip_terminal_control(tag) for tag in known_tags}, key=str.casefold)
         """Tags used on any paper, offered as completions."""
 
     def compose(self) -> ComposeResult:
