@@ -189,7 +189,10 @@ def run_fetch(
             elif error is not None:
                 _finish_error(source)
             report.sources.append(source)
-            progress(source.summary() if source.ok else f"{source.label}: {source.error}")
+            # Failures are left to the caller, which reports them once from
+            # the returned report (stderr in the CLI, a notification in the app).
+            if source.ok:
+                progress(source.summary())
     finally:
         if own_client and client is not None:
             client.close()
