@@ -11,7 +11,7 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
-    """Send the ``reader`` loggers to papers-reader.log (1 MB, 3 old files kept)."""
+    """Send the ``reader`` loggers and library warnings to papers-reader.log (1 MB, 3 old files kept)."""
     logger = logging.getLogger("reader")
     if any(getattr(h, "_papers_reader", False) for h in logger.handlers):
         return

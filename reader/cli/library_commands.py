@@ -44,8 +44,8 @@ def import_command(paths: Paths, files: tuple[Path, ...]) -> None:
     """Import paper files: HF Daily Papers or paper JSON, arXiv Atom or RSS,
     BibTeX, or text copied from huggingface.co/papers.
 
-    Each file is reported on its own line; the command exits 1 if any file
-    could not be read.
+    Each file is reported on its own line; the command exits 1 if any file,
+    or any entry in one, could not be read.
     """
     from reader.sources import load_file
 
