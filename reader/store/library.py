@@ -51,7 +51,17 @@ from reader.store.records import (
     state_from_document,
     utc_now,
 )
-from reader.store.storage import AtomicJSONStorage, CorruptFileError, Recovered, load_or_recover, remove_stale_temp_files
+from reader.store.storage import (
+    CORRUPT,
+    MISSING,
+    AtomicJSONStorage,
+    CorruptFileError,
+    InvalidRecordsError,
+    Recovered,
+    backup_path,
+    load_or_recover,
+    remove_stale_temp_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +172,7 @@ class _StoreFile(Generic[T]):
                 self.file_lock.release()
 
     def load(self) -> tuple[T, Notice | None]:
-        """Read and parse the file, recovering from corruption. Hold the lock."""
+        """Read and parse the file, recovering a missing or corrupt one. Hold the lock."""
         remove_stale_temp_files(self.path)
         with _gc_paused():
             value, recovered = load_or_recover(self.storage, self.parse)
@@ -172,17 +182,30 @@ class _StoreFile(Generic[T]):
         """Re-read the file if another process replaced it; None if it did not.
 
         Reading needs no lock because writers only ever replace the file
-        whole. Recovery moves files, so it happens under the lock.
+        whole. Recovery moves files, so it happens under the lock. A file
+        that went missing while its backup exists is restored from the
+        backup before the next write, which would otherwise leave the
+        backup to be replaced by the write after it.
         """
-        if not self.storage.changed_on_disk():
-            return None
+        storage = self.storage
+        if not storage.changed_on_disk():
+            if storage.signature is not None or not backup_path(self.path).exists():
+                return None
+            with self.locked():
+                return self.load()
         try:
             with _gc_paused():
-                data = self.storage.load()
-                return self.parse(data or {}), None
+                data = storage.load()
+                if data is not None:
+                    return self.parse(data), None
         except CorruptFileError:
             with self.locked():
                 return self.load()
+        with self.locked():
+            value, notice = self.load()
+        if notice is None:
+            log.warning("%s was deleted and has no backup; starting with %s", self.path, self.empty_text)
+        return value, notice
 
     def write(self, table: str, documents: dict[str, Any]) -> None:
         self.storage.write({table: documents})
@@ -196,17 +219,51 @@ class _StoreFile(Generic[T]):
         if recovered is None:
             return None
         name = self.path.name
-        if recovered.backup_time is not None:
-            message = (
-                f"{name} was corrupt ({recovered.reason}). Moved it to {recovered.moved_to}; "
-                f"restored the backup from {recovered.backup_time:%Y-%m-%d %H:%M:%S}."
-            )
+        if recovered.cause == MISSING:
+            message = self._missing_message(recovered)
+        elif recovered.cause == CORRUPT:
+            message = self._corrupt_message(recovered)
         else:
             message = (
+                f"{name} had {_records(recovered.dropped)} that could not be read ({recovered.reason}). "
+                f"Dropped them and kept the rest; the original file is at {recovered.moved_to}."
+            )
+        return Notice(title=f"Recovered {name}", message=message)
+
+    def _missing_message(self, recovered: Recovered) -> str:
+        name = self.path.name
+        if recovered.backup_time is None:
+            return (
+                f"{name} was missing and its backup is unusable ({recovered.reason}). "
+                f"Moved the backup to {recovered.moved_to}; starting with {self.empty_text}."
+            )
+        return (
+            f"{name} was missing; restored the backup from {recovered.backup_time:%Y-%m-%d %H:%M:%S}. "
+            f"Changes saved after that time are lost.{_dropped_from_backup(recovered.dropped)}"
+        )
+
+    def _corrupt_message(self, recovered: Recovered) -> str:
+        name = self.path.name
+        if recovered.backup_time is None:
+            return (
                 f"{name} was corrupt ({recovered.reason}) and has no usable backup. "
                 f"Moved it to {recovered.moved_to}; starting with {self.empty_text}."
             )
-        return Notice(title=f"Recovered {name}", message=message)
+        return (
+            f"{name} was corrupt ({recovered.reason}). Moved it to {recovered.moved_to}; "
+            f"restored the backup from {recovered.backup_time:%Y-%m-%d %H:%M:%S}. "
+            f"Changes saved after that time are lost.{_dropped_from_backup(recovered.dropped)}"
+        )
+
+
+def _records(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
+def _dropped_from_backup(count: int) -> str:
+    if not count:
+        return ""
+    return f" Dropped {_records(count)} of the backup that could not be read."
 
 
 def _parse_papers(path: Path, cls: type[StoredPaper]) -> Callable[[PapersData | dict], _PaperTable]:
@@ -313,21 +370,36 @@ def _paper_from_odd_document(path: Path, doc_id: str, document: Any) -> Paper:
 
 
 def _parse_states(path: Path) -> Callable[[dict], _StateTable]:
+    """Return the parser of the state file at ``path``.
+
+    The parser skips invalid records and then raises InvalidRecordsError
+    with the valid ones, or CorruptFileError when no record is valid.
+    """
+
     def parse(data: dict) -> _StateTable:
         table = _StateTable({}, {}, {})
+        invalid: list[str] = []
         for doc_id, document in data.get(STATES_TABLE, {}).items():
             try:
                 int(doc_id)
                 key, state = state_from_document(document)
             except (TypeError, ValueError) as error:
-                raise CorruptFileError(path, f"state document {doc_id} is invalid: {error}") from None
+                invalid.append(f"state document {doc_id} is invalid: {error}")
+                continue
             if key in table.states:
                 state = merge_states(table.states[key], state, utc_now())
                 del table.documents[table.doc_ids[key]]
             table.states[key] = state
             table.doc_ids[key] = doc_id
             table.documents[doc_id] = state_document(key, state)
-        return table
+        if not invalid:
+            return table
+        reason = invalid[0] if len(invalid) == 1 else f"{invalid[0]}; and {len(invalid) - 1} more"
+        if not table.states:
+            raise CorruptFileError(path, reason)
+        raise InvalidRecordsError(
+            path, reason, dropped=len(invalid), tables={STATES_TABLE: table.documents}, value=table
+        )
 
     return parse
 
@@ -368,7 +440,7 @@ class Library:
     # Opening and refreshing
 
     def open(self) -> list[Notice]:
-        """Create the data folder, load both files and recover corrupt ones.
+        """Create the data folder, load both files and recover missing or corrupt ones.
 
         Returns the notices of this call. Calling it again on an open library
         does nothing and returns no notices.

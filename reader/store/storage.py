@@ -49,6 +49,21 @@ class CorruptFileError(Exception):
         self.reason = reason
 
 
+class InvalidRecordsError(CorruptFileError):
+    """A store file that parses but has some invalid records, and at least one valid one.
+
+    A parser raises it with the result of parsing the valid records
+    (``value``) and the tables to write in place of the file (``tables``).
+    """
+
+    def __init__(self, path: Path, reason: str, *, dropped: int, tables: dict[str, dict[str, Any]], value: Any) -> None:
+        super().__init__(path, reason)
+        self.dropped = dropped
+        """Number of invalid records left out of ``tables`` and ``value``."""
+        self.tables = tables
+        self.value = value
+
+
 class FileSignature(NamedTuple):
     """Identity of one version of a file that is only ever replaced whole."""
 
@@ -255,12 +270,15 @@ class AtomicJSONStorage(Storage):
         """Read a backup of the file the way ``load()`` reads the file itself."""
         return self.decode(path, path.read_bytes())
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Write all tables plus ``_meta``, replacing the file atomically."""
+    def encode(self, data: dict[str, dict[str, Any]]) -> bytes:
+        """Return the file content for these tables plus ``_meta``."""
         tables = dict(data)
         tables[META_TABLE] = {"1": {"schema": self.schema, "kind": self.kind}}
-        payload = orjson.dumps(tables)
-        self.signature = atomic_write(self.path, payload, backup=self.backup)
+        return orjson.dumps(tables)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Write all tables plus ``_meta``, replacing the file atomically."""
+        self.signature = atomic_write(self.path, self.encode(data), backup=self.backup)
 
     def changed_on_disk(self) -> bool:
         """Return whether the file differs from the version this object last saw."""
@@ -270,63 +288,155 @@ class AtomicJSONStorage(Storage):
         """Release nothing: the file is opened only for the length of each call."""
 
 
+MISSING = "missing"
+CORRUPT = "corrupt"
+INVALID_RECORDS = "invalid records"
+
+
 class Recovered(NamedTuple):
-    """Outcome of loading a file that turned out to be corrupt."""
+    """Outcome of loading a file that was missing, corrupt or had invalid records."""
 
-    moved_to: Path
+    cause: str
+    """MISSING (restored from the backup), CORRUPT or INVALID_RECORDS."""
+    moved_to: Path | None
+    """Where the bad file (or, for a missing file, the unusable backup) now is."""
     reason: str
+    """Why the file or the backup was unusable; empty for a missing file with a good backup."""
     backup_time: datetime | None
-    """Modification time of the restored backup, or None if none was usable."""
+    """Modification time of the restored backup, or None if none was restored."""
+    dropped: int = 0
+    """Number of invalid records left out of the file or of the restored backup."""
 
 
-def move_aside(path: Path) -> Path:
-    """Rename a bad file to ``<name>.corrupt-<local time>`` and return the new path."""
+def _aside_path(path: Path) -> Path:
+    """Return an unused ``<name>.corrupt-<local time>`` path next to ``path``."""
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}{CORRUPT_INFIX}{stamp}")
     counter = 2
     while target.exists():
         target = path.with_name(f"{path.name}{CORRUPT_INFIX}{stamp}-{counter}")
         counter += 1
+    return target
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a bad file to ``<name>.corrupt-<local time>`` and return the new path."""
+    target = _aside_path(path)
     os.replace(path, target)
     fsync_folder(path.parent)
     return target
 
 
-def load_or_recover(storage: AtomicJSONStorage, parse: Callable[[Any], T]) -> tuple[T, Recovered | None]:
-    """Read and parse a store file, recovering from corruption.
+def copy_aside(path: Path) -> Path:
+    """Keep the current file also as ``<name>.corrupt-<local time>`` and return that path.
 
-    ``parse`` turns what ``storage.load()`` returns (None for a missing
-    file) into the caller's objects and may itself raise
-    CorruptFileError. A corrupt file is moved aside and the backup, if it
-    parses, is restored in its place. Without a usable backup the file is
-    left missing and ``parse({})`` supplies the empty value. Call this while
-    holding the file's lock.
+    The file itself stays in place until the caller replaces it, so a crash
+    in between leaves the original under its own name.
     """
+    target = _aside_path(path)
+    _link_or_copy(path, target)
+    fsync_folder(path.parent)
+    return target
+
+
+def load_or_recover(storage: AtomicJSONStorage, parse: Callable[[Any], T]) -> tuple[T, Recovered | None]:
+    """Read and parse a store file, recovering from a missing or corrupt file.
+
+    ``parse`` turns what ``storage.load()`` returns into the caller's
+    objects (``parse({})`` is the empty value) and may raise
+    CorruptFileError, or InvalidRecordsError when only some records are
+    invalid. Then the original is kept as ``<name>.corrupt-<time>`` and
+    the valid records are written in its place. A file that does not
+    parse is moved aside and its backup, if usable, is restored. A missing
+    file is restored from its backup too, so that the next writes do not
+    replace a good backup. Without a usable backup the file stays missing.
+    Call this while holding the file's lock.
+    """
+    path = storage.path
     try:
         data = storage.load()
-        return parse(data or {}), None
+        if data is None:
+            return _restore_missing(storage, parse)
+        return parse(data), None
+    except InvalidRecordsError as error:
+        return error.value, _salvage(storage, error)
     except CorruptFileError as error:
         reason = error.reason
-    path = storage.path
     moved_to = move_aside(path)
     log.warning("%s is corrupt (%s); moved it to %s", path, reason, moved_to)
 
+    restored = _restore_backup(storage, parse)
+    if isinstance(restored, tuple):
+        value, backup_time, dropped = restored
+        return value, Recovered(CORRUPT, moved_to, reason, backup_time, dropped)
+    storage.signature = None
+    return parse({}), Recovered(CORRUPT, moved_to, reason, None)
+
+
+def _restore_missing(storage: AtomicJSONStorage, parse: Callable[[Any], T]) -> tuple[T, Recovered | None]:
+    path = storage.path
+    backup = backup_path(path)
+    if not backup.exists():
+        storage.signature = None
+        return parse({}), None
+    log.warning("%s is missing but its backup %s exists", path, backup)
+    restored = _restore_backup(storage, parse)
+    if isinstance(restored, tuple):
+        value, backup_time, dropped = restored
+        return value, Recovered(MISSING, None, "", backup_time, dropped)
+    storage.signature = None
+    if restored is None:
+        return parse({}), None
+    # Keep the unusable backup, which the second write from now would replace.
+    moved_to = move_aside(backup)
+    log.warning("Moved the unusable backup %s to %s", backup, moved_to)
+    return parse({}), Recovered(MISSING, moved_to, restored, None)
+
+
+def _restore_backup(storage: AtomicJSONStorage, parse: Callable[[Any], T]) -> tuple[T, datetime, int] | str | None:
+    """Put the backup in the place of the (moved or missing) file.
+
+    Returns the parsed backup, its modification time and the number of
+    invalid records left out; or why the backup is unusable; or None if
+    there is no backup.
+    """
+    path = storage.path
     backup = backup_path(path)
     try:
         backup_time = datetime.fromtimestamp(backup.stat().st_mtime)
         value = parse(storage.load_backup(backup))
     except FileNotFoundError:
         log.warning("No backup %s to restore", backup)
+        return None
+    except InvalidRecordsError as error:
+        # The backup stays as it is, and its valid records become the file.
+        storage.signature = atomic_write(path, storage.encode(error.tables), backup=False)
+        log.warning(
+            "Restored %s from its backup of %s without %d invalid records (%s)",
+            path, backup_time, error.dropped, error.reason,
+        )
+        return error.value, backup_time, error.dropped
     except CorruptFileError as error:
         log.warning("Backup %s is unusable too (%s)", backup, error.reason)
-    else:
-        temp = _temp_name(path, "restore")
-        _link_or_copy(backup, Path(temp))
-        os.replace(temp, path)
-        fsync_folder(path.parent)
-        storage.signature = file_signature(path)
-        log.warning("Restored %s from its backup of %s", path, backup_time)
-        return value, Recovered(moved_to, reason, backup_time)
+        return error.reason
+    temp = _temp_name(path, "restore")
+    _link_or_copy(backup, Path(temp))
+    os.replace(temp, path)
+    fsync_folder(path.parent)
+    storage.signature = file_signature(path)
+    log.warning("Restored %s from its backup of %s", path, backup_time)
+    return value, backup_time, 0
 
-    storage.signature = None
-    return parse({}), Recovered(moved_to, reason, None)
+
+def _salvage(storage: AtomicJSONStorage, error: InvalidRecordsError) -> Recovered:
+    """Keep the original file aside and write only its valid records in its place.
+
+    The backup is left alone, because the original is no good version to keep.
+    """
+    path = storage.path
+    moved_to = copy_aside(path)
+    storage.signature = atomic_write(path, storage.encode(error.tables), backup=False)
+    log.warning(
+        "Dropped %d invalid records from %s (%s); the original is at %s", error.dropped, path, error.reason, moved_to
+    )
+    return Recovered(INVALID_RECORDS, moved_to, error.reason, None, error.dropped)
