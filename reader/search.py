@@ -72,7 +72,8 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from itertools import repeat
+from itertools import accumulate, chain, repeat
+from operator import sub
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -813,7 +814,7 @@ class SearchIndex:
         self._shared: dict[Any, Any] = {}
         """Lowercased ids and category tuples, so that equal values are one object."""
         # ASCII word -> ascending positions of the papers containing it.
-        self._postings: dict[bytes, array] = {}
+        self._postings: dict[bytes, Postings] = {}
         self._vocabulary: list[bytes] = []
         self._vocabulary_sorted = True
         # Sorted unions of the postings of recently looked-up prefixes.
@@ -849,23 +850,28 @@ class SearchIndex:
         # over and over; none of them can form a cycle.
         gc.disable()
         try:
-            self._add_papers(papers, pending)
+            added = self._add_papers(papers, pending)
         finally:
             if collecting:
                 gc.enable()
         postings = self._postings
-        for word, positions in pending.items():
+        for word in list(pending):
+            positions = pending.pop(word)
             entry = postings.get(word)
             if entry is None:
-                postings[word] = positions
                 self._vocabulary.append(word)
                 self._vocabulary_sorted = False
             else:
-                entry.extend(positions)
+                positions = _absolute(entry) + positions
+            postings[word] = _compact(positions)
+        if added >= _TRIM_AFTER:
+            _release_free_memory()
 
-    def _add_papers(self, papers: Iterable[Paper], pending: defaultdict[bytes, array]) -> None:
+    def _add_papers(self, papers: Iterable[Paper], pending: defaultdict[bytes, array]) -> int:
+        """Index new papers into ``pending`` and update known ones; return how many were new."""
         lists_of = pending.__getitem__
         append = array.append
+        added = 0
         for paper in papers:
             if paper.key in self._position:
                 self.update(paper)
@@ -875,6 +881,8 @@ class SearchIndex:
             # One append of ``where`` to each word's list, run by map in C:
             # a Python loop here was most of the build time.
             deque(map(append, map(lists_of, words), repeat(where, len(words))), maxlen=0)
+            added += 1
+        return added
 
     def update(self, paper: Paper) -> None:
         """Index a changed paper in place, or append it if it is new."""
@@ -891,15 +899,18 @@ class SearchIndex:
         # stay and _changed makes every word match of it checked in its text.
         self._changed.add(where)
         for word in _index_words(paper):
-            postings = self._postings.get(word)
-            if postings is None:
+            entry = self._postings.get(word)
+            if entry is None:
                 self._postings[word] = array("i", (where,))
                 self._vocabulary.append(word)
                 self._vocabulary_sorted = False
                 continue
+            postings = _absolute(entry)
             at = bisect_left(postings, where)
             if at == len(postings) or postings[at] != where:
                 postings.insert(at, where)
+            # Kept as plain positions: a paper updated once is often updated again.
+            self._postings[word] = postings
 
     def _append(self, paper: Paper) -> int:
         where = self._position[paper.key] = len(self._keys)
@@ -957,21 +968,21 @@ class SearchIndex:
         if low == high:
             return []
         postings = self._postings
-        found: array | None = None
+        found: Iterable[int] | None = None
         if high - low == 1:
-            found = postings[vocabulary[low]]
+            found = _positions(postings[vocabulary[low]])
         else:
             found = self._union_cache.get(prefix)
             if found is None:
                 union: set[int] = set()
                 for word in vocabulary[low:high]:
-                    union.update(postings[word])
+                    union.update(_positions(postings[word]))
                 found = array("i", sorted(union))
                 if len(self._union_cache) >= _UNION_CACHE_SIZE:
                     self._union_cache.pop(next(iter(self._union_cache)))
                 self._union_cache[prefix] = found
         if len(candidates) == len(self._keys):
-            hits = found.tolist()
+            hits = list(found)
         else:
             chosen = set(found)
             hits = [i for i in candidates if i in chosen]
@@ -1229,6 +1240,55 @@ class _FoldedText:
 
 def _new_postings() -> array:
     return array("i")
+
+
+# Postings are stored compactly once built: as ``bytes`` holding the gaps
+# between ascending positions as 16-bit numbers (the first one counted from
+# 0), or, when a gap does not fit, as an ``array("i")`` of the positions.
+# At 100,000 papers the postings take 34 MB instead of 70 MB as arrays of
+# 4-byte positions with spare room and an array object per word.
+Postings = bytes | array
+
+
+def _compact(positions: array) -> Postings:
+    """Return ascending positions in the smaller of the two stored forms."""
+    try:
+        return array("H", map(sub, positions, chain((0,), positions))).tobytes()
+    except OverflowError:
+        return array("i", positions)  # an exact-size copy, without spare room
+
+
+_TRIM_AFTER = 20_000
+"""Papers added at once after which the memory the build freed is handed back."""
+
+
+def _release_free_memory() -> None:
+    """Return the C heap's free pages to the system, where the C library allows it.
+
+    The build's growing arrays are freed once compacted, but glibc keeps the
+    freed pages in the process: at 100,000 papers about 30 MB of RSS.
+    """
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (ImportError, OSError, AttributeError):
+        return  # not glibc (macOS, Windows, musl): nothing to trim
+    trim(0)
+
+
+def _positions(entry: Postings) -> Iterable[int]:
+    """Return the ascending positions of stored postings."""
+    if isinstance(entry, bytes):
+        return accumulate(memoryview(entry).cast("H"))
+    return entry
+
+
+def _absolute(entry: Postings) -> array:
+    """Return stored postings as an ``array("i")`` of positions that may be changed."""
+    if isinstance(entry, bytes):
+        return array("i", _positions(entry))
+    return entry
 
 
 def _fold_field(paper: Paper, field: str) -> str:
