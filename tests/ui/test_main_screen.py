@@ -599,3 +599,13 @@ async def test_sidebar_moves_with_vim_keys(make_app: AppFactory) -> None:
         await pilot.press("k")
         assert screen.sidebar.highlighted == (start or 0) + 1
         assert screen.paper_list.current_key == list_key
+
+
+def test_author_folding() -> None:
+    from reader.ui.widgets.abstract_pane import AUTHORS_SHOWN, fold_authors
+
+    names = [f"Author {number}" for number in range(1, 534)]
+    assert fold_authors(names, 533).endswith(f"Author {AUTHORS_SHOWN} … and {533 - AUTHORS_SHOWN} more")
+    eleven = names[: AUTHORS_SHOWN + 1]
+    assert fold_authors(eleven, len(eleven)) == ", ".join(eleven)
+    assert fold_authors([], 7) == "7 authors"

@@ -27,7 +27,9 @@ def fold_authors(authors: list[str], count: int) -> str:
     total = max(count, len(authors))
     if not authors:
         return f"{total} authors" if total else "Unknown authors"
-    shown = [one_line(name) for name in authors[:AUTHORS_SHOWN]]
+    # "… and 1 more" takes as much room as the name it hides.
+    limit = len(authors) if total <= AUTHORS_SHOWN + 1 else AUTHORS_SHOWN
+    shown = [one_line(name) for name in authors[:limit]]
     line = ", ".join(shown)
     hidden = total - len(shown)
     if hidden > 0:
