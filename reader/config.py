@@ -67,19 +67,27 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str, path: Path) -
     return value
 
 
+def _read_toml(path: Path, message: str) -> dict[str, Any]:
+    """Parse the config file, or return {} when it is missing.
+
+    ``message`` is the error text, with ``{error}`` where the parser's
+    reason goes.
+    """
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        # replace(), not format(): the path in the message may contain braces.
+        raise ReaderError(message.replace("{error}", str(error)), title="Invalid config") from error
+
+
 def load_config(paths: Paths) -> Config:
     """Read config.toml, applying the URL environment overrides on top."""
     path = paths.config_file
     config = Config()
-    data: dict[str, Any] = {}
+    data = _read_toml(path, f"Invalid config file {path}: {{error}}. Fix the file or move it away.")
     if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ReaderError(
-                f"Invalid config file {path}: {error}. Fix the file or move it away.",
-                title="Invalid config",
-            ) from error
         config.path = path
 
     reader = _section(data, "reader", path)
@@ -124,15 +132,7 @@ def save_search(paths: Paths, name: str, query: str) -> None:
     NOTE: tomli-w writes the data back without the file's comments.
     """
     path = paths.config_file
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ReaderError(
-                f"Cannot save the search: config file {path} is invalid ({error}).",
-                title="Invalid config",
-            ) from error
+    data = _read_toml(path, f"Cannot save the search: config file {path} is invalid ({{error}}).")
     data.setdefault("searches", {})[name] = query
     paths.ensure()
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")

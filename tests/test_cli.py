@@ -175,3 +175,12 @@ def test_cli_never_adds_the_sample(run):
     result = run("list", "--json")
     assert result.exit_code == 0
     assert result.stdout == ""
+
+
+def test_invalid_config_named(run, tmp_path):
+    config = tmp_path / "home" / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[reader\n", encoding="utf-8")
+    result = run("fetch", "--offline")
+    assert result.exit_code == 1
+    assert f"Invalid config file {config}: Expected ']'" in result.stderr
