@@ -58,7 +58,8 @@ def key_label(key: str) -> str:
 def help_table(keymap: Mapping[str, str]) -> Table:
     """Build the table of every binding, grouped, with the keys the keymap gives them now."""
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
+    # Folding long key lists keeps room for the descriptions at 40 columns.
+    table.add_column(style="bold", max_width=16, overflow="fold")
     table.add_column()
     for group in GROUPS:
         table.add_row(Text(group, style="bold underline"), "")
