@@ -38,7 +38,7 @@ class Config:
     topics: dict[str, list[str]] = field(default_factory=dict)
     """Extra taxonomy topics: topic name to keywords matched in title and abstract."""
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
-    """What a bare `papers fetch` gets; empty means today's HF Daily Papers."""
+    """Fetch requests of a bare `papers fetch`; empty means the latest HF Daily Papers listing."""
     hf_url: str = DEFAULT_HF_URL
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
     arxiv_rss_url: str = DEFAULT_ARXIV_RSS_URL

@@ -61,7 +61,7 @@ class Paper:
     """arXiv announce type: new, cross, replace or replace-cross."""
     withdrawn: bool = False
     sources: list[str] = field(default_factory=list)
-    """Where the paper came from, e.g. ``hf-daily``, ``arxiv-api``, ``bibtex``."""
+    """Formats the paper was read from: ``hf-daily``, ``hf-paper``, ``arxiv-atom``, ``arxiv-rss``, ``bibtex``, ``hf-page``."""
     title_raw: str | None = None
     abstract_raw: str | None = None
 
@@ -160,7 +160,7 @@ _MERGE_REPLACE = (
 
 @dataclass(slots=True)
 class PaperState:
-    """What the user did with one paper.
+    """The user's read, starred, note and tag state for one paper.
 
     ``changed`` maps each field name to the ISO timestamp of its last change,
     so that two machines' backups can be merged field by field.

@@ -1,4 +1,4 @@
-"""Where papers-reader keeps its data, config and log.
+"""Locations of papers-reader's data, config and log files.
 
 Nothing here touches the disk at import time; folders are created by
 ``ensure()`` when a command first needs them.

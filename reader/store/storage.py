@@ -299,9 +299,9 @@ class Recovered(NamedTuple):
     cause: str
     """MISSING (restored from the backup), CORRUPT or INVALID_RECORDS."""
     moved_to: Path | None
-    """Where the bad file (or, for a missing file, the unusable backup) now is."""
+    """New path of the bad file, or of the unusable backup when the file was missing."""
     reason: str
-    """Why the file or the backup was unusable; empty for a missing file with a good backup."""
+    """Reason the file or the backup was unusable. It is empty for a missing file with a good backup."""
     backup_time: datetime | None
     """Modification time of the restored backup, or None if none was restored."""
     dropped: int = 0
